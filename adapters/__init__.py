@@ -1,0 +1,1 @@
+"""Platform adapters: they translate between chat platforms and the neutral core models."""

@@ -1,0 +1,1 @@
+"""reflectiebot core: domain, storage, lifecycle and the command-line entry point."""

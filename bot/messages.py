@@ -1,0 +1,103 @@
+"""Neutral models that cross the boundary between adapters and the core."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class ConversationRef(BaseModel):
+    """Where a message goes: a channel or a personal chat on one platform.
+
+    Attributes:
+        platform: ``slack``, ``teams`` or ``console``.
+        external_id: The platform's id of the conversation (Slack channel id).
+        reference: Adapter-owned data needed for proactive sends (Teams).
+    """
+
+    platform: str
+    external_id: str
+    kind: Literal["channel", "personal"] = "channel"
+    name: str | None = None
+    reference: dict[str, Any] = Field(default_factory=dict)
+
+
+class Actor(BaseModel):
+    """A person as the platform knows them."""
+
+    platform: str
+    user_id: str
+    display_name: str | None = None
+    locale: str | None = None
+
+
+class Rendered(BaseModel):
+    """A message rendered for one surface; ``payload`` is the surface's native body."""
+
+    surface: str
+    text: str
+    payload: dict[str, Any] | None = None
+
+
+class CommandInvoked(BaseModel):
+    """A person typed ``/reflectie ...`` (or mentioned the bot on Teams)."""
+
+    kind: Literal["command"] = "command"
+    actor: Actor
+    conversation: ConversationRef
+    text: str
+    mentions: dict[str, Actor] = Field(default_factory=dict)
+
+
+class FormRequested(BaseModel):
+    """A person pressed the answer button of a round."""
+
+    kind: Literal["form"] = "form"
+    actor: Actor
+    round_id: int
+
+
+class AnswersSubmitted(BaseModel):
+    """A person submitted answers; values are raw strings keyed by question id."""
+
+    kind: Literal["answers"] = "answers"
+    actor: Actor
+    round_id: int
+    answers: dict[str, str]
+
+
+class ConversationJoined(BaseModel):
+    """The bot was added to a conversation."""
+
+    kind: Literal["joined"] = "joined"
+    actor: Actor | None = None
+    conversation: ConversationRef
+
+
+class HomeRequested(BaseModel):
+    """A person opened the bot's home view (Slack App Home)."""
+
+    kind: Literal["home"] = "home"
+    actor: Actor
+
+
+Inbound = CommandInvoked | FormRequested | AnswersSubmitted | ConversationJoined | HomeRequested
+
+
+class Reply(BaseModel):
+    """The core's answer to an inbound event.
+
+    Attributes:
+        ok: False when nothing changed because the input was refused.
+        message: Shown privately to the person who acted.
+        public: Posted in the conversation for everyone.
+        form: A form (Slack modal, Teams card) to show the person.
+        errors: Per-question validation messages; the form stays open.
+    """
+
+    ok: bool = True
+    message: Rendered | None = None
+    public: Rendered | None = None
+    form: Rendered | None = None
+    errors: dict[str, str] = Field(default_factory=dict)

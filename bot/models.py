@@ -1,0 +1,158 @@
+"""Domain models that mirror the database tables."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import AwareDatetime, BaseModel
+
+
+class Phase(StrEnum):
+    """The moment in a project a round belongs to."""
+
+    START = "start"
+    FRESHUP = "freshup"
+    WRAPUP = "wrapup"
+    ADHOC = "adhoc"
+
+
+class RoundStatus(StrEnum):
+    """Where a round is in its life."""
+
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class Anonymity(StrEnum):
+    """What a team agreed to store about who answered what."""
+
+    NAMED = "named"
+    PSEUDONYMOUS = "pseudonymous"
+    ANONYMOUS = "anonymous"
+
+
+class Purpose(StrEnum):
+    """Why a delivery is sent."""
+
+    OPEN = "open"
+    REMIND = "remind"
+    CLOSE = "close"
+    DIGEST = "digest"
+    NOTICE = "notice"
+
+
+class DeliveryStatus(StrEnum):
+    """Claim state of one side effect."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+
+
+class RoleName(StrEnum):
+    """Roles a person can hold in a team or programme."""
+
+    MANAGER = "manager"
+    COACH = "coach"
+    MEMBER = "member"
+
+
+class Programme(BaseModel):
+    """A programme groups teams under one programme manager."""
+
+    id: str
+    name: str
+
+
+class Team(BaseModel):
+    """An opgaveteam, bound to one chat conversation."""
+
+    id: str
+    name: str
+    programme_id: str
+    platform: str
+    conversation_id: int | None = None
+    locale: str = "nl"
+    timezone: str = "Europe/Amsterdam"
+    anonymity: Anonymity = Anonymity.ANONYMOUS
+    open_days: int = 5
+    link_code: str | None = None
+
+
+class Conversation(BaseModel):
+    """A channel or personal chat the bot can post in."""
+
+    id: int
+    platform: str
+    external_id: str
+    kind: str
+    reference_json: str = "{}"
+
+
+class Member(BaseModel):
+    """A person known on one platform."""
+
+    id: int
+    platform: str
+    external_user_id: str
+    display_name: str | None = None
+    locale: str | None = None
+
+
+class Milestone(BaseModel):
+    """A date on a team's timeline."""
+
+    team_id: str
+    phase: Phase
+    seq: int
+    date: str
+
+
+class Round(BaseModel):
+    """One reflection round of one team."""
+
+    id: int
+    team_id: str
+    phase: Phase
+    theme: str | None = None
+    set_id: str | None = None
+    batch_id: str | None = None
+    opens_at: AwareDatetime
+    remind_at: AwareDatetime | None = None
+    closes_at: AwareDatetime
+    status: RoundStatus
+    message_id: str | None = None
+
+
+class RoundQuestion(BaseModel):
+    """A question as it was snapshotted when its round opened."""
+
+    round_id: int
+    question_id: str
+    position: int
+    kind: str
+    theme: str
+    text_nl: str
+    text_en: str
+    options_json: str = "[]"
+    labels_json: str = "{}"
+
+
+class Delivery(BaseModel):
+    """One claimed side effect towards a platform."""
+
+    id: int
+    round_id: int
+    purpose: Purpose
+    conversation_id: int
+    member_id: int
+    status: DeliveryStatus
+    attempts: int = 0
+    next_attempt_at: AwareDatetime | None = None
+    message_id: str | None = None
+    error: str | None = None

@@ -1,0 +1,1 @@
+"""User-facing text: the question library, message catalog and templates."""

@@ -1,0 +1,1 @@
+"""Working-day calendar, round planning and the timers that drive rounds."""
