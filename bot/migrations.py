@@ -85,7 +85,9 @@ CREATE TABLE round (
     created_by INTEGER REFERENCES member(id) ON DELETE SET NULL,
     opened_at TEXT,
     reminded_at TEXT,
-    closed_at TEXT
+    closed_at TEXT,
+    member_count INTEGER,
+    answered_count INTEGER
 ) STRICT;
 CREATE UNIQUE INDEX round_one_open ON round(team_id) WHERE status = 'open';
 CREATE INDEX round_due_open ON round(opens_at) WHERE status = 'planned';
@@ -111,7 +113,7 @@ CREATE TABLE round_member (
 CREATE TABLE delivery (
     id INTEGER PRIMARY KEY,
     round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
-    purpose TEXT NOT NULL CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'notice')),
+    purpose TEXT NOT NULL CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'missed', 'gone')),
     conversation_id INTEGER NOT NULL DEFAULT 0,
     member_id INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL DEFAULT 'pending'

@@ -41,7 +41,8 @@ class Purpose(StrEnum):
     REMIND = "remind"
     CLOSE = "close"
     DIGEST = "digest"
-    NOTICE = "notice"
+    MISSED = "missed"
+    GONE = "gone"
 
 
 class DeliveryStatus(StrEnum):

@@ -1,0 +1,102 @@
+"""View models: exactly what the templates of every surface receive."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class OptionView(BaseModel):
+    """A choice option in the reader's language."""
+
+    id: str
+    text: str
+
+
+class QuestionView(BaseModel):
+    """One question of a round, localised, with the reader's current answer if any."""
+
+    id: str
+    kind: str
+    text: str
+    why: str | None = None
+    step: int = 0
+    step_intro: str | None = None
+    low: str | None = None
+    high: str | None = None
+    options: list[OptionView] = Field(default_factory=list)
+    current: str | None = None
+
+
+class RoundView(BaseModel):
+    """A round as shown in the channel, the form and reminders.
+
+    Attributes:
+        status: ``open``, ``closed`` or ``cancelled``.
+        closes_local: Closing moment in the team's zone, formatted for the reader.
+        rate: Response percentage, shown once the round has closed.
+        recap: Aggregated earlier answers shown before asking again (may be empty).
+    """
+
+    id: int
+    team_name: str
+    phase: str
+    phase_label: str
+    title: str
+    intro: str
+    status: str
+    closes_local: str
+    anonymity: str
+    answered: int
+    total: int
+    rate: int | None = None
+    questions: list[QuestionView] = Field(default_factory=list)
+    recap: list[str] = Field(default_factory=list)
+    max_text: int = 2000
+
+
+class CellView(BaseModel):
+    """The digest of one question in one round."""
+
+    id: str
+    kind: str
+    text: str
+    n: int
+    suppressed: bool = False
+    median: float | None = None
+    counts: list[tuple[str, int]] = Field(default_factory=list)
+    texts: list[str] = Field(default_factory=list)
+    pitfall: str | None = None
+    flagged: bool = False
+
+
+class DigestView(BaseModel):
+    """The digest of one closed round."""
+
+    round: RoundView
+    cells: list[CellView]
+    threshold: int
+    flags: list[str] = Field(default_factory=list)
+
+
+class CompareRow(BaseModel):
+    """One repeated question across phases: phase label → median (None when suppressed)."""
+
+    id: str
+    text: str
+    values: list[tuple[str, float | None]]
+
+
+class CompareView(BaseModel):
+    """Repeated questions compared across a team's closed rounds."""
+
+    team_name: str
+    phases: list[str]
+    rows: list[CompareRow]
+
+
+class HomeView(BaseModel):
+    """A person's overview: their open rounds and, for managers and coaches, their teams."""
+
+    name: str
+    open_rounds: list[RoundView] = Field(default_factory=list)
+    teams: list[dict[str, str]] = Field(default_factory=list)
