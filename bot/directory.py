@@ -229,3 +229,10 @@ class Directory:
         rows = self.db.query("SELECT * FROM milestone WHERE team_id = ? ORDER BY date, seq",
                              [team_id])
         return [Milestone.model_validate(r) for r in rows]
+
+    # added for bot/roles.py ------------------------------------------------------------
+    def has_programme_role(self, member_id: int, programme_id: str, role: RoleName) -> bool:
+        """Return whether a person holds ``role`` for a whole programme (not just one team)."""
+        return self._one("SELECT 1 FROM role WHERE member_id = ? AND role = ? AND "
+                         "scope = 'programme' AND scope_id = ?",
+                         [member_id, role.value, programme_id]) is not None
