@@ -1,0 +1,224 @@
+"""APScheduler glue: timers derived from the database, plus a reconcile tick every minute."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from apscheduler.jobstores.base import JobLookupError
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.clock import Clock
+
+if TYPE_CHECKING:
+    from bot.lifecycle import Lifecycle, ReconcileReport
+
+log = logging.getLogger(__name__)
+
+ACTIONS = ("open", "remind", "close")
+RECONCILE_JOB = "reconcile"
+REFRESH_JOB = "refresh"
+# A timer never fires before its time (APScheduler compares with the wall clock), but the
+# database clock may be read a hair earlier; a second of slack keeps that from looking early.
+_SLACK = timedelta(seconds=1)
+
+
+def job_id(round_id: int, action: str) -> str:
+    """Return the deterministic id of a round's timer, e.g. ``round:42:open``."""
+    return f"round:{round_id}:{action}"
+
+
+class Runner:
+    """Holds the timers of upcoming round actions; the database stays the source of truth.
+
+    Per-round ``DateTrigger`` jobs make actions punctual to the second; the reconcile job
+    (at start, then every minute) catches whatever a timer missed, so rounds are never more
+    than a minute late. Timers are only kept for actions within ``horizon``; a refresh job
+    re-derives them every ``refresh`` interval, so 10,000 planned teams do not mean
+    120,000 timers in memory.
+
+    Args:
+        lifecycle: The round service; every action it takes is a claim in the database.
+        clock: Source of "now" handed to the lifecycle.
+        horizon: How far ahead per-round timers are kept.
+        refresh: How often the timers are re-derived (must be shorter than ``horizon``).
+        reconcile_every: Interval of the reconcile tick.
+    """
+
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        clock: Clock,
+        *,
+        horizon: timedelta = timedelta(hours=26),
+        refresh: timedelta = timedelta(hours=1),
+        reconcile_every: timedelta = timedelta(minutes=1),
+    ) -> None:
+        if refresh >= horizon:
+            raise ValueError("refresh must be shorter than horizon")
+        self.lifecycle = lifecycle
+        self.clock = clock
+        self.horizon = horizon
+        self.refresh = refresh
+        self.reconcile_every = reconcile_every
+        self.scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
+        )
+        self.last_tick: datetime | None = None
+        self.last_report: ReconcileReport | None = None
+        self._ticked = asyncio.Event()
+        self._actions: dict[str, Callable[[int, datetime], Awaitable[bool]]] = {
+            "open": lifecycle.open_round,
+            "remind": lifecycle.remind_round,
+            "close": lifecycle.close_round,
+        }
+
+    # lifetime ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start on the running event loop: derive timers, then reconcile at once."""
+        self.scheduler.start()
+        self.rebuild()
+        now = datetime.now(UTC)
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.reconcile_every.total_seconds(), timezone=UTC),
+            id=RECONCILE_JOB,
+            next_run_time=now,
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self._refresh,
+            IntervalTrigger(seconds=self.refresh.total_seconds(), timezone=UTC),
+            id=REFRESH_JOB,
+            replace_existing=True,
+        )
+        log.info("scheduler started: %d round timers", len(self.round_job_ids()))
+
+    def shutdown(self) -> None:
+        """Stop the timers; running jobs finish on their own (their claims are recorded)."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    # timers -----------------------------------------------------------------------------
+    def rebuild(self) -> int:
+        """Derive the round timers within the horizon from the database; return how many.
+
+        Timers whose action left the horizon or the database (moved, cancelled, done) are
+        removed, so calling this again is always safe.
+        """
+        now = self.clock.now()
+        until = now + self.horizon
+        wanted = {
+            job_id(rid, action): (rid, action, when)
+            for rid, action, when in self.lifecycle.upcoming(now)
+            if when <= until
+        }
+        for stale in set(self.round_job_ids()) - wanted.keys():
+            self._remove(stale)
+        for jid, (rid, action, when) in wanted.items():
+            self._add(jid, rid, action, when)
+        return len(wanted)
+
+    def sync(self, round_id: int) -> None:
+        """Re-derive one round's timers after it was planned, moved, opened or cancelled."""
+        now = self.clock.now()
+        rnd = self.lifecycle.store.round(round_id)
+        times: dict[str, datetime | None] = {}
+        if rnd is not None and rnd.status.value == "planned":
+            times = {"open": rnd.opens_at, "remind": rnd.remind_at, "close": rnd.closes_at}
+        elif rnd is not None and rnd.status.value == "open":
+            times = {"remind": rnd.remind_at, "close": rnd.closes_at}
+        for action in ACTIONS:
+            when = times.get(action)
+            if when is not None and now < when <= now + self.horizon:
+                self._add(job_id(round_id, action), round_id, action, when)
+            else:
+                self._remove(job_id(round_id, action))
+
+    def round_job_ids(self) -> list[str]:
+        """Return the ids of the round timers currently held."""
+        return [job.id for job in self.scheduler.get_jobs() if job.id.startswith("round:")]
+
+    def _add(self, jid: str, round_id: int, action: str, when: datetime) -> None:
+        self.scheduler.add_job(
+            self.fire,
+            DateTrigger(when, timezone=UTC),
+            args=[round_id, action],
+            id=jid,
+            replace_existing=True,
+        )
+
+    def _remove(self, jid: str) -> None:
+        with contextlib.suppress(JobLookupError):
+            self.scheduler.remove_job(jid)
+
+    # jobs -------------------------------------------------------------------------------
+    async def fire(self, round_id: int, action: str) -> bool:
+        """Run one round action if the database still says it is due; return whether it ran.
+
+        A timer may be stale: another process may have re-planned or already handled the
+        round. Then the database wins and the timer is re-derived instead.
+        """
+        now = self.clock.now()
+        rnd = self.lifecycle.store.round(round_id)
+        if rnd is None:
+            return False
+        due = {"open": rnd.opens_at, "remind": rnd.remind_at, "close": rnd.closes_at}[action]
+        if due is None or due > now + _SLACK:
+            log.info("timer %s is early for the database; re-deriving", job_id(round_id, action))
+            self.sync(round_id)
+            return False
+        try:
+            return await self._actions[action](round_id, now)
+        except Exception as exc:
+            # Reconcile retries the action within a minute; the timer loop must survive.
+            # Only the type: exception text from a platform may carry message content.
+            log.error("timer %s failed: %s", job_id(round_id, action), type(exc).__name__)
+            return False
+
+    async def tick(self) -> ReconcileReport | None:
+        """Reconcile everything due now; the job APScheduler runs every minute."""
+        now = self.clock.now()
+        try:
+            report = await self.lifecycle.reconcile(now)
+        except Exception as exc:
+            # The next tick tries again; a failing tick must not stop the interval job.
+            log.error("reconcile failed: %s", type(exc).__name__)
+            return None
+        self.last_tick, self.last_report = now, report
+        self._ticked.set()
+        if report.opened or report.missed or report.reminded or report.closed:
+            log.info(
+                "reconcile: opened %s missed %s reminded %s closed %s",
+                report.opened,
+                report.missed,
+                report.reminded,
+                report.closed,
+            )
+        return report
+
+    async def wait_for_tick(self, timeout: float) -> bool:
+        """Wait until a reconcile tick has completed; False on timeout."""
+        try:
+            await asyncio.wait_for(self._ticked.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _refresh(self) -> None:
+        self.rebuild()
+
+    def describe(self) -> dict[str, Any]:
+        """Return a small status summary (for ``/healthz`` and logs)."""
+        return {
+            "running": self.scheduler.running,
+            "timers": len(self.round_job_ids()),
+            "last_tick": self.last_tick.isoformat() if self.last_tick else None,
+        }
