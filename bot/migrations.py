@@ -102,7 +102,7 @@ CREATE TABLE round_question (
     text_nl TEXT NOT NULL,
     text_en TEXT NOT NULL,
     options_json TEXT NOT NULL DEFAULT '[]',
-    labels_json TEXT NOT NULL DEFAULT '{}',
+    extra_json TEXT NOT NULL DEFAULT '{}',
     PRIMARY KEY (round_id, question_id)
 ) STRICT;
 CREATE TABLE round_member (

@@ -120,6 +120,7 @@ class Round(BaseModel):
     id: int
     team_id: str
     phase: Phase
+    seq: int = 0
     theme: str | None = None
     set_id: str | None = None
     batch_id: str | None = None
@@ -127,6 +128,7 @@ class Round(BaseModel):
     remind_at: AwareDatetime | None = None
     closes_at: AwareDatetime
     status: RoundStatus
+    anonymity: Anonymity = Anonymity.ANONYMOUS
     message_id: str | None = None
 
 
@@ -141,7 +143,7 @@ class RoundQuestion(BaseModel):
     text_nl: str
     text_en: str
     options_json: str = "[]"
-    labels_json: str = "{}"
+    extra_json: str = "{}"
 
 
 class Delivery(BaseModel):

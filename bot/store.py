@@ -181,18 +181,24 @@ class Store:
                                [round_id, member_id]))
 
     # answers --------------------------------------------------------------------------
-    def save_answers(self, round_id: int, member_id: int, rows: list[dict[str, Any]],
-                     answered_on: str) -> None:
+    def save_answers(self, round_id: int, member_id: int, edit_key: str,
+                     rows: list[dict[str, Any]], cleared: list[str], answered_on: str) -> None:
         """Store or replace one person's answers, with their answer status, atomically.
 
-        Each row has ``id``, ``question_id``, ``respondent``, ``edit_key``, ``value``,
-        ``answered_at`` and ``edited_at``; an existing row with the same edit key is replaced.
+        Each row has ``id``, ``question_id``, ``respondent``, ``value``,
+        ``answered_at`` and ``edited_at``; an earlier row with the same edit key is replaced,
+        and the person's answers to the ``cleared`` questions are removed. A late joiner
+        becomes a round member.
         """
         with self.db.atomic():
-            for row in rows:
+            for qid in [row["question_id"] for row in rows] + cleared:
                 self.db.execute("DELETE FROM response WHERE round_id = ? AND edit_key = ? "
-                                "AND question_id = ?", [round_id, row["edit_key"], row["question_id"]])
-                self.db.table("response").insert({"round_id": round_id, **row})
+                                "AND question_id = ?", [round_id, edit_key, qid])
+            for row in rows:
+                self.db.table("response").insert({"round_id": round_id, "edit_key": edit_key,
+                                                  **row})
+            self.db.execute("INSERT OR IGNORE INTO round_member (round_id, member_id) "
+                            "VALUES (?, ?)", [round_id, member_id])
             self.db.execute("INSERT OR IGNORE INTO response_status (round_id, member_id, "
                             "answered_on) VALUES (?, ?, ?)", [round_id, member_id, answered_on])
 

@@ -1,0 +1,105 @@
+"""The `reflectiebot` command line; the composition root that wires adapters to the core."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from bot.cli_schedule import schedule_app
+from bot.settings import SettingsError, load_settings
+from prompts.catalog import t
+
+app = typer.Typer(help="reflectiebot: short reflection rounds for project teams in Slack and "
+                  "Microsoft Teams.", no_args_is_help=True, add_completion=False)
+app.add_typer(schedule_app, name="schedule")
+out = Console()
+err = Console(stderr=True)
+
+
+def _locale() -> str:
+    try:
+        return load_settings().locale
+    except SettingsError:
+        return "nl"
+
+
+@app.command()
+def demo(
+    seed: int = typer.Option(1, help="Seed of the simulated answers; same seed, same outcome."),
+    out_dir: Path = typer.Option(Path("reflectiebot-demo"), "--out",
+                                 help="Folder for reflectiebot.db, digest.md and responses.csv."),
+    quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
+) -> None:
+    """Run a whole project lifecycle (start, fresh-up, wrap-up) without any credentials."""
+    from bot.demo import run_demo
+
+    locale = _locale()
+
+    def show(where: str, text: str) -> None:
+        if not quiet:
+            out.print(f"[bold cyan]{where}[/]")
+            out.print(text, markup=False, highlight=False)
+            out.print()
+
+    started = time.perf_counter()
+    result = asyncio.run(run_demo(out_dir, seed, show))
+    out.print(t("cli.demo_done", locale, rounds=result.rounds, answers=result.answers,
+                messages=result.messages, seconds=f"{time.perf_counter() - started:.1f}",
+                db=result.db_path, digest=result.digest_path), markup=False)
+
+
+@app.command()
+def export(
+    db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
+    fmt: str = typer.Option("json", "--format", help="json or csv."),
+) -> None:
+    """Write every answer to stdout as JSON records or CSV."""
+    from bot.db import open_db
+    from bot.export import write_export
+    from bot.store import Store
+
+    locale = _locale()
+    if fmt not in ("json", "csv"):
+        err.print(t("cli.bad_format", locale, value=fmt), markup=False)
+        raise typer.Exit(2)
+    if not db.is_file():
+        err.print(t("cli.no_db", locale, path=db), markup=False)
+        raise typer.Exit(2)
+    write_export(Store(open_db(db)).export_rows(), fmt, sys.stdout)
+
+
+@app.command()
+def check() -> None:
+    """Check the settings in the environment and report every problem at once."""
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        err.print(t("settings.header", None), markup=False)
+        for problem in exc.problems:
+            err.print(f"- {problem}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(t("settings.ok", settings.locale), markup=False)
+
+
+@app.command()
+def chat(
+    db: Path = typer.Option(Path("reflectiebot-chat.db"), "--db", help="Path of the SQLite file."),
+    user: str = typer.Option("manager", "--as", help="Who you are at the start."),
+) -> None:
+    """Chat with the bot in the terminal as a team member or programme manager."""
+    from bot.chat import run_chat
+
+    asyncio.run(run_chat(db, user, out))
+
+
+try:  # The coaches' library commands live in their own module.
+    from bot.cli_prompts import prompts_app
+
+    app.add_typer(prompts_app, name="prompts")
+except ImportError:  # pragma: no cover - only while the module is being written
+    pass

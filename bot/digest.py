@@ -1,0 +1,132 @@
+"""Digests: per-round aggregation, phase comparison and small-group suppression."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bot.models import Anonymity, Round, RoundStatus, Team
+from bot.presenter import question_view, round_view
+from prompts.catalog import has, t
+from prompts.views import CellView, CompareRow, CompareView, DigestView
+
+if TYPE_CHECKING:
+    from bot.lifecycle import Lifecycle
+
+PLANNED = ("start", "freshup", "wrapup")
+
+
+def _suppress(rnd: Round, n: int, threshold: int) -> bool:
+    # Only anonymous teams are promised that small groups cannot be singled out.
+    return rnd.anonymity is Anonymity.ANONYMOUS and 0 < n < threshold
+
+
+def _median(values: list[str]) -> float | None:
+    numbers = [int(v) for v in values if v.isdigit()]
+    return float(statistics.median(numbers)) if numbers else None
+
+
+def round_digest(lc: Lifecycle, round_id: int, locale: str) -> DigestView:
+    """Return the digest of one round in ``locale``.
+
+    Scales get counts per value and a median, choices counts per option, texts the texts
+    (with the respondent's name or pseudonym only where the team agreed to that). In an
+    anonymous team a question with fewer answers than the threshold shows no numbers.
+    """
+    rnd = lc.store.round(round_id)
+    if rnd is None:
+        raise KeyError(round_id)
+    team = lc.directory.team(rnd.team_id)
+    assert team is not None
+    threshold = lc.settings.suppression_threshold
+    by_question: dict[str, list[dict[str, str]]] = {}
+    for row in lc.store.responses(round_id):
+        by_question.setdefault(row["question_id"], []).append(row)
+    cells, flags = [], []
+    for q in lc.store.round_questions(round_id):
+        view = question_view(q, locale)
+        rows = by_question.get(q.question_id, [])
+        values = [r["value"] for r in rows]
+        cell = CellView(id=q.question_id, kind=q.kind, text=view.text, n=len(values),
+                        suppressed=_suppress(rnd, len(values), threshold),
+                        pitfall=json.loads(q.extra_json).get("pitfall"))
+        if not cell.suppressed:
+            if q.kind == "scale":
+                counts = Counter(values)
+                cell.counts = [(str(v), counts.get(str(v), 0)) for v in range(1, 6)]
+                cell.median = _median(values)
+                # A pitfall question scores the risk: a high median means the pitfall is present.
+                cell.flagged = bool(cell.pitfall and cell.median is not None and cell.median >= 4)
+            elif q.kind == "choice":
+                counts = Counter(values)
+                cell.counts = [(o.text, counts.get(o.id, 0)) for o in view.options]
+            else:
+                cell.texts = [_attributed(r, rnd) for r in rows]
+        if cell.flagged and cell.pitfall:
+            key = f"digest.pitfall.{cell.pitfall}"
+            flags.append(t(key if has(key, locale) else "digest.pitfall.other", locale))
+        cells.append(cell)
+    return DigestView(round=round_view(lc, rnd, team, locale), cells=cells, threshold=threshold,
+                      flags=flags)
+
+
+def _attributed(row: dict[str, str], rnd: Round) -> str:
+    if rnd.anonymity is Anonymity.ANONYMOUS or not row.get("respondent"):
+        return row["value"]
+    return f"{row['respondent']}: {row['value']}"
+
+
+def _scale_medians(lc: Lifecycle, rnd: Round, locale: str) -> dict[str, tuple[str, float | None]]:
+    """Return ``question_id -> (text, median)`` of a round's scale questions (None: suppressed)."""
+    answers: dict[str, list[str]] = {}
+    for row in lc.store.responses(rnd.id):
+        answers.setdefault(row["question_id"], []).append(row["value"])
+    threshold = lc.settings.suppression_threshold
+    out: dict[str, tuple[str, float | None]] = {}
+    for q in lc.store.round_questions(rnd.id):
+        if q.kind == "scale":
+            values = answers.get(q.question_id, [])
+            median = None if _suppress(rnd, len(values), threshold) else _median(values)
+            out[q.question_id] = (question_view(q, locale).text, median)
+    return out
+
+
+def compare_view(lc: Lifecycle, team: Team, locale: str) -> CompareView:
+    """Compare scale questions asked in more than one closed round of a team, by phase."""
+    labels: list[str] = []
+    medians: dict[str, dict[str, float | None]] = {}
+    texts: dict[str, str] = {}
+    for rnd in lc.store.rounds_of(team.id):
+        if rnd.status is not RoundStatus.CLOSED:
+            continue
+        label = t(f"round.phase.{rnd.phase.value}", locale)
+        if rnd.phase.value == "freshup" and rnd.seq:
+            label = f"{label} {rnd.seq + 1}"
+        labels.append(label)
+        for qid, (text, median) in _scale_medians(lc, rnd, locale).items():
+            texts.setdefault(qid, text)
+            medians.setdefault(qid, {})[label] = median
+    rows = [CompareRow(id=qid, text=texts[qid],
+                       values=[(label, by_phase.get(label)) for label in labels])
+            for qid, by_phase in medians.items() if len(by_phase) > 1]
+    return CompareView(team_name=team.name, phases=labels, rows=rows)
+
+
+def recap_lines(lc: Lifecycle, rnd: Round, team: Team, locale: str) -> list[str]:
+    """Return the start round's medians of questions this round asks again, if its set wants it."""
+    try:
+        wants = bool(getattr(lc.library.round_set(rnd.set_id or ""), "recap", False))
+    except KeyError:
+        wants = False
+    if not wants or rnd.phase.value not in PLANNED[1:]:
+        return []
+    starts = [r for r in lc.store.rounds_of(team.id)
+              if r.phase.value == "start" and r.status is RoundStatus.CLOSED]
+    if not starts:
+        return []
+    asked = {q.question_id for q in lc.store.round_questions(rnd.id)}
+    return [t("round.recap_line", locale, text=text, median=median)
+            for qid, (text, median) in _scale_medians(lc, starts[-1], locale).items()
+            if qid in asked and median is not None]
