@@ -31,7 +31,12 @@ class Node:
     console: ConsoleAdapter
 
     def channel_posts(self) -> list[str]:
-        return [text for where, text in self.console.transcript if where == "#team-a"]
+        # Posts in the channel and its threads; in-place updates are not new posts.
+        return [
+            text
+            for where, text in self.console.transcript
+            if where.startswith("#team-a") and not where.endswith("✎")
+        ]
 
     def dms(self, who: str) -> list[str]:
         return [text for where, text in self.console.transcript if where == f"@{who}"]
@@ -180,6 +185,8 @@ async def test_two_runners_on_one_file_do_each_action_exactly_once(
         posts = node.channel_posts() + other.channel_posts()
         # The round post, the team digest (the close updates the round post in place).
         assert len(posts) == 2
+        updates = [w for w, _ in node.console.transcript + other.console.transcript if "✎" in w]
+        assert len(updates) == 1
         for who in MEMBERS:
             assert len(node.dms(who)) + len(other.dms(who)) == 1
         assert first(other).status is RoundStatus.CLOSED
