@@ -1,0 +1,81 @@
+"""Templates and catalog: every template in both languages; missing values fail loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from prompts.catalog import CatalogError, messages, t
+from prompts.render import TEMPLATES_DIR, render
+from prompts.views import CellView, DigestView, HomeView, OptionView, QuestionView, RoundView
+
+
+def _round(status: str = "open") -> RoundView:
+    qs = [QuestionView(id="a.scale", kind="scale", text="Schaal <b>&", low="laag", high="hoog",
+                       current="3"),
+          QuestionView(id="a.choice", kind="choice", text="Keuze",
+                       options=[OptionView(id="x", text="X"), OptionView(id="y", text="Y")]),
+          QuestionView(id="a.text", kind="text", text="Open", why="Omdat")]
+    return RoundView(id=1, team_name="Team", phase="start", phase_label="Start", title="Start",
+                     intro="Intro", status=status, closes_local="vr 15 jan 2027, 17:00",
+                     anonymity="anonymous", answered=2, total=6, rate=33, questions=qs,
+                     recap=["Gedeeld beeld: mediaan 3"])
+
+
+def _contexts() -> dict[str, dict[str, object]]:
+    digest = DigestView(round=_round("closed"), threshold=3, flags=["let op"], cells=[
+        CellView(id="a.scale", kind="scale", text="Schaal", n=4, median=3.0,
+                 counts=[("1", 0), ("2", 1), ("3", 2), ("4", 1), ("5", 0)]),
+        CellView(id="a.choice", kind="choice", text="Keuze", n=2, suppressed=True),
+        CellView(id="a.text", kind="text", text="Open", n=1, texts=["<tekst> & meer"])])
+    return {"message": {"text": "Hallo"}, "round_open": {"round": _round()},
+            "round_update": {"round": _round("closed")}, "form": {"round": _round()},
+            "reminder": {"round": _round()}, "digest": {"digest": digest},
+            "home": {"home": HomeView(name="Anna", open_rounds=[_round()],
+                                      teams=[{"id": "t", "name": "T", "role": "coach"}])}}
+
+
+SURFACES = sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+@pytest.mark.parametrize("surface", SURFACES)
+def test_every_template_renders_in_both_languages(surface: str, locale: str) -> None:
+    contexts = _contexts()
+    for path in sorted((TEMPLATES_DIR / surface).glob("*.j2")):
+        name = path.name.split(".")[0]
+        if name not in contexts:
+            continue
+        rendered = render(surface, name, locale, **contexts[name])
+        assert rendered.text or rendered.payload, f"{surface}/{name} rendered nothing"
+
+
+def test_text_round_message_shows_what_a_member_needs() -> None:
+    text = render("text", "round_open", "nl", round=_round()).text
+    assert "Beantwoorden" in text and "2 van 6 beantwoord" in text and "anoniem" in text
+    english = render("text", "round_open", "en", round=_round()).text
+    assert "Answer" in english and "2 of 6 answered" in english
+
+
+def test_a_missing_template_variable_fails_loudly() -> None:
+    with pytest.raises(UndefinedError):
+        render("text", "round_open", "nl")
+
+
+def test_a_missing_message_fails_loudly() -> None:
+    with pytest.raises(CatalogError):
+        t("round.does_not_exist", "nl")
+    with pytest.raises(UndefinedError):
+        t("round.answered", "nl", answered=1)  # 'total' is missing
+
+
+def test_both_languages_have_the_same_message_keys() -> None:
+    assert set(messages("nl")) == set(messages("en"))
+
+
+def test_catalog_files_exist_in_pairs() -> None:
+    root = Path(TEMPLATES_DIR).parent / "messages"
+    assert {p.name for p in (root / "nl").glob("*.yaml")} == {
+        p.name for p in (root / "en").glob("*.yaml")}
