@@ -19,8 +19,11 @@ class ConsoleAdapter:
     platform = "console"
     surface = "text"
 
-    def __init__(self, write: Callable[[str, str], None] | None = None,
-                 rosters: dict[str, list[Actor]] | None = None):
+    def __init__(
+        self,
+        write: Callable[[str, str], None] | None = None,
+        rosters: dict[str, list[Actor]] | None = None,
+    ):
         self._write = write or (lambda where, text: None)
         self.rosters: dict[str, list[Actor]] = rosters or {}
         self.transcript: list[tuple[str, str]] = []

@@ -67,8 +67,9 @@ def _refusal(lc: Lifecycle, rnd: Round | None, now: datetime, locale: str) -> st
     return None
 
 
-def record_answers(lc: Lifecycle, round_id: int, actor: Actor, answers: dict[str, str],
-                   now: datetime) -> AnswerOutcome:
+def record_answers(
+    lc: Lifecycle, round_id: int, actor: Actor, answers: dict[str, str], now: datetime
+) -> AnswerOutcome:
     """Validate and store one person's answers to an open round, atomically.
 
     Empty values clear an earlier answer. In an anonymous team no respondent is stored
@@ -102,14 +103,22 @@ def record_answers(lc: Lifecycle, round_id: int, actor: Actor, answers: dict[str
         return AnswerOutcome(False, t("answer.empty", locale))
     anonymous = rnd.anonymity is Anonymity.ANONYMOUS
     stamp = now.date().isoformat() if anonymous else iso(now)
-    respondent = {Anonymity.NAMED: actor.display_name or actor.user_id,
-                  Anonymity.PSEUDONYMOUS: lc.directory.pseudonym(team.id, member.id),
-                  Anonymity.ANONYMOUS: None}[rnd.anonymity]
-    rows = [{"id": str(uuid.uuid4()), "question_id": qid, "respondent": respondent,
-             "value": value,
-             "answered_at": earlier[qid]["answered_at"] if qid in earlier else stamp,
-             "edited_at": stamp if qid in earlier else None}
-            for qid, value in given.items()]
+    respondent = {
+        Anonymity.NAMED: actor.display_name or actor.user_id,
+        Anonymity.PSEUDONYMOUS: lc.directory.pseudonym(team.id, member.id),
+        Anonymity.ANONYMOUS: None,
+    }[rnd.anonymity]
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "question_id": qid,
+            "respondent": respondent,
+            "value": value,
+            "answered_at": earlier[qid]["answered_at"] if qid in earlier else stamp,
+            "edited_at": stamp if qid in earlier else None,
+        }
+        for qid, value in given.items()
+    ]
     cleared = [qid for qid in earlier if qid not in given]
     lc.store.save_answers(round_id, member.id, key, rows, cleared, stamp[:10])
     when = format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale)

@@ -43,8 +43,10 @@ async def run_chat(db_path: Path, user: str, console: Console) -> None:
     locale = settings.locale
     db = open_db(db_path)
     clock = ManualClock(datetime.now(UTC))
-    actors = {name: Actor(platform="console", user_id=name, display_name=name.capitalize())
-              for name in PEOPLE}
+    actors = {
+        name: Actor(platform="console", user_id=name, display_name=name.capitalize())
+        for name in PEOPLE
+    }
 
     def show(where: str, text: str) -> None:
         console.print(f"[bold cyan]{where}[/]")
@@ -75,13 +77,17 @@ async def run_chat(db_path: Path, user: str, console: Console) -> None:
                 continue
             clock.advance(delta)
             await lc.reconcile(clock.now())
-            console.print(t("chat.now", locale, when=clock.now().isoformat(timespec="minutes")),
-                          markup=False)
+            console.print(
+                t("chat.now", locale, when=clock.now().isoformat(timespec="minutes")), markup=False
+            )
         elif word in (":antwoord", ":answer"):
             await _answer(core, lc, me, console, locale)
         elif line.startswith("/reflectie"):
-            reply = await core.handle(CommandInvoked(actor=me, conversation=CHANNEL,
-                                                     text=line.removeprefix("/reflectie").strip()))
+            reply = await core.handle(
+                CommandInvoked(
+                    actor=me, conversation=CHANNEL, text=line.removeprefix("/reflectie").strip()
+                )
+            )
             for part in (reply.public, reply.message):
                 if part:
                     show("#projectteam" if part is reply.public else f"→ {me.user_id}", part.text)
@@ -90,8 +96,9 @@ async def run_chat(db_path: Path, user: str, console: Console) -> None:
     db.close()
 
 
-async def _answer(core: Interactions, lc: Lifecycle, me: Actor, console: Console,
-                  locale: str) -> None:
+async def _answer(
+    core: Interactions, lc: Lifecycle, me: Actor, console: Console, locale: str
+) -> None:
     team = lc.directory.team_by_conversation("console", "chat")
     rnd = lc.store.open_round_of(team.id) if team else None
     if rnd is None:

@@ -14,8 +14,11 @@ from bot.cli_schedule import schedule_app
 from bot.settings import SettingsError, load_settings
 from prompts.catalog import t
 
-app = typer.Typer(help="reflectiebot: short reflection rounds for project teams in Slack and "
-                  "Microsoft Teams.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="reflectiebot: short reflection rounds for project teams in Slack and Microsoft Teams.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 app.add_typer(schedule_app, name="schedule")
 out = Console()
 err = Console(stderr=True)
@@ -31,8 +34,11 @@ def _locale() -> str:
 @app.command()
 def demo(
     seed: int = typer.Option(1, help="Seed of the simulated answers; same seed, same outcome."),
-    out_dir: Path = typer.Option(Path("reflectiebot-demo"), "--out",
-                                 help="Folder for reflectiebot.db, digest.md and responses.csv."),
+    out_dir: Path = typer.Option(
+        Path("reflectiebot-demo"),
+        "--out",
+        help="Folder for reflectiebot.db, digest.md and responses.csv.",
+    ),
     quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
 ) -> None:
     """Run a whole project lifecycle (start, fresh-up, wrap-up) without any credentials."""
@@ -48,9 +54,19 @@ def demo(
 
     started = time.perf_counter()
     result = asyncio.run(run_demo(out_dir, seed, show))
-    out.print(t("cli.demo_done", locale, rounds=result.rounds, answers=result.answers,
-                messages=result.messages, seconds=f"{time.perf_counter() - started:.1f}",
-                db=result.db_path, digest=result.digest_path), markup=False)
+    out.print(
+        t(
+            "cli.demo_done",
+            locale,
+            rounds=result.rounds,
+            answers=result.answers,
+            messages=result.messages,
+            seconds=f"{time.perf_counter() - started:.1f}",
+            db=result.db_path,
+            digest=result.digest_path,
+        ),
+        markup=False,
+    )
 
 
 @app.command()

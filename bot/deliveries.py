@@ -19,50 +19,73 @@ class Deliveries:
     def __init__(self, db: Database):
         self.db = db
 
-    def add(self, round_id: int, purpose: Purpose, now: datetime, *, conversation_id: int = 0,
-            member_id: int = 0) -> bool:
+    def add(
+        self,
+        round_id: int,
+        purpose: Purpose,
+        now: datetime,
+        *,
+        conversation_id: int = 0,
+        member_id: int = 0,
+    ) -> bool:
         """Queue a side effect once; False when the same one was queued before."""
         cur = self.db.execute(
             "INSERT OR IGNORE INTO delivery (round_id, purpose, conversation_id, member_id, "
             "next_attempt_at) VALUES (?, ?, ?, ?, ?)",
-            [round_id, purpose.value, conversation_id, member_id, iso(now)])
+            [round_id, purpose.value, conversation_id, member_id, iso(now)],
+        )
         return cur.rowcount == 1
 
     def due(self, now: datetime, limit: int = 200) -> list[Delivery]:
         """Return pending deliveries whose time has come, oldest first."""
         rows = self.db.query(
             "SELECT * FROM delivery WHERE status = 'pending' AND next_attempt_at <= ? "
-            "ORDER BY next_attempt_at, id LIMIT ?", [iso(now), limit])
+            "ORDER BY next_attempt_at, id LIMIT ?",
+            [iso(now), limit],
+        )
         return [Delivery.model_validate(r) for r in rows]
 
     def claim(self, delivery_id: int, now: datetime) -> bool:
         """Claim a pending delivery; only the claimant may call the platform."""
         cur = self.db.execute(
             "UPDATE delivery SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-            "WHERE id = ? AND status = 'pending'", [iso(now), delivery_id])
+            "WHERE id = ? AND status = 'pending'",
+            [iso(now), delivery_id],
+        )
         return cur.rowcount == 1
 
     def sent(self, delivery_id: int, message_id: str, now: datetime) -> None:
         """Record a successful send."""
-        self.db.execute("UPDATE delivery SET status = 'sent', message_id = ?, sent_at = ?, "
-                        "error = NULL WHERE id = ?", [message_id, iso(now), delivery_id])
+        self.db.execute(
+            "UPDATE delivery SET status = 'sent', message_id = ?, sent_at = ?, "
+            "error = NULL WHERE id = ?",
+            [message_id, iso(now), delivery_id],
+        )
 
     def failed(self, delivery_id: int, reason: str, *, retry_at: datetime | None) -> str:
         """Record a failed attempt; retry later when allowed, else give up. Returns the status."""
-        row = next(iter(self.db.query("SELECT attempts FROM delivery WHERE id = ?",
-                                      [delivery_id])), {"attempts": MAX_ATTEMPTS})
+        row = next(
+            iter(self.db.query("SELECT attempts FROM delivery WHERE id = ?", [delivery_id])),
+            {"attempts": MAX_ATTEMPTS},
+        )
         if retry_at is not None and int(row["attempts"]) < MAX_ATTEMPTS:
-            self.db.execute("UPDATE delivery SET status = 'pending', next_attempt_at = ?, "
-                            "error = ? WHERE id = ?", [iso(retry_at), reason, delivery_id])
+            self.db.execute(
+                "UPDATE delivery SET status = 'pending', next_attempt_at = ?, "
+                "error = ? WHERE id = ?",
+                [iso(retry_at), reason, delivery_id],
+            )
             return "pending"
-        self.db.execute("UPDATE delivery SET status = 'failed', error = ? WHERE id = ?",
-                        [reason, delivery_id])
+        self.db.execute(
+            "UPDATE delivery SET status = 'failed', error = ? WHERE id = ?", [reason, delivery_id]
+        )
         return "failed"
 
     def expire_sending(self, now: datetime, after: timedelta = timedelta(minutes=10)) -> int:
         """Mark sends that never reported back as uncertain; they are never sent again."""
-        cur = self.db.execute("UPDATE delivery SET status = 'uncertain' WHERE status = 'sending' "
-                              "AND claimed_at < ?", [iso(now - after)])
+        cur = self.db.execute(
+            "UPDATE delivery SET status = 'uncertain' WHERE status = 'sending' AND claimed_at < ?",
+            [iso(now - after)],
+        )
         return cur.rowcount
 
     def of_round(self, round_id: int) -> list[Delivery]:
@@ -72,12 +95,18 @@ class Deliveries:
 
     def counts(self) -> dict[str, int]:
         """Return the number of deliveries per status (for status output and benchmarks)."""
-        return {r["status"]: int(r["n"]) for r in self.db.query(
-            "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")}
+        return {
+            r["status"]: int(r["n"])
+            for r in self.db.query("SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
+        }
 
     def message_id(self, round_id: int, purpose: Purpose) -> str | None:
         """Return the message id of a round's channel delivery of ``purpose``."""
-        rows: list[dict[str, Any]] = list(self.db.query(
-            "SELECT message_id FROM delivery WHERE round_id = ? AND purpose = ? AND member_id = 0 "
-            "AND status = 'sent'", [round_id, purpose.value]))
+        rows: list[dict[str, Any]] = list(
+            self.db.query(
+                "SELECT message_id FROM delivery WHERE round_id = ? AND purpose = ? "
+                "AND member_id = 0 AND status = 'sent'",
+                [round_id, purpose.value],
+            )
+        )
         return rows[0]["message_id"] if rows else None

@@ -40,8 +40,9 @@ class DemoResult:
     messages: int
 
 
-def _answer_value(kind: str, options: list[str], phase: str, rng: random.Random,
-                  texts: list[str]) -> str:
+def _answer_value(
+    kind: str, options: list[str], phase: str, rng: random.Random, texts: list[str]
+) -> str:
     if kind == "scale":
         # Teams usually grow closer over a project; the digest comparison should show that.
         centre = {"start": 2.6, "freshup": 3.3, "wrapup": 3.9}.get(phase, 3.0)
@@ -51,8 +52,9 @@ def _answer_value(kind: str, options: list[str], phase: str, rng: random.Random,
     return rng.choice(texts)
 
 
-async def run_demo(out: Path, seed: int = 1,
-                   write: Callable[[str, str], None] | None = None) -> DemoResult:
+async def run_demo(
+    out: Path, seed: int = 1, write: Callable[[str, str], None] | None = None
+) -> DemoResult:
     """Run two teams through start, fresh-up and wrap-up, and write the results to ``out``.
 
     Args:
@@ -68,8 +70,11 @@ async def run_demo(out: Path, seed: int = 1,
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     db = open_db(db_path)
     plan = data["plan"]
-    clock = ManualClock(datetime.combine(date.fromisoformat(plan["start"]) - timedelta(days=3),
-                                         datetime.min.time(), tzinfo=UTC))
+    clock = ManualClock(
+        datetime.combine(
+            date.fromisoformat(plan["start"]) - timedelta(days=3), datetime.min.time(), tzinfo=UTC
+        )
+    )
     zone = ZoneInfo(Settings(env="dev").timezone)
 
     def stamped(where: str, text: str) -> None:
@@ -83,22 +88,37 @@ async def run_demo(out: Path, seed: int = 1,
     prog = data["programme"]
     lc.directory.ensure_programme(prog["id"], prog["name"])
     people: dict[str, list[Actor]] = {}
-    staff = [Actor(platform="console", user_id=p["user_id"], display_name=p["name"])
-             for p in (data["manager"], data["coach"])]
+    staff = [
+        Actor(platform="console", user_id=p["user_id"], display_name=p["name"])
+        for p in (data["manager"], data["coach"])
+    ]
     for spec in data["teams"]:
         ref = ConversationRef(platform="console", external_id=spec["id"], name=spec["id"])
         conv = lc.directory.upsert_conversation(ref)
-        lc.directory.create_team(spec["id"], spec["name"], prog["id"], conv, "console",
-                                 clock.now(), anonymity=Anonymity(spec["anonymity"]).value)
-        people[spec["id"]] = [Actor(platform="console", user_id=name.lower(), display_name=name)
-                              for name in spec["members"]]
+        lc.directory.create_team(
+            spec["id"],
+            spec["name"],
+            prog["id"],
+            conv,
+            "console",
+            clock.now(),
+            anonymity=Anonymity(spec["anonymity"]).value,
+        )
+        people[spec["id"]] = [
+            Actor(platform="console", user_id=name.lower(), display_name=name)
+            for name in spec["members"]
+        ]
         console.rosters[spec["id"]] = people[spec["id"]]
     for actor, role in zip(staff, (RoleName.MANAGER, RoleName.COACH), strict=True):
         lc.directory.grant(lc.directory.upsert_member(actor).id, "programme", prog["id"], role)
     for spec in data["teams"]:
-        lc.plan(spec["id"], date.fromisoformat(plan["start"]),
-                [date.fromisoformat(d) for d in plan["freshups"]],
-                date.fromisoformat(plan["end"]), clock.now())
+        lc.plan(
+            spec["id"],
+            date.fromisoformat(plan["start"]),
+            [date.fromisoformat(d) for d in plan["freshups"]],
+            date.fromisoformat(plan["end"]),
+            clock.now(),
+        )
     texts = data["texts"]["nl"]
     sim: list[tuple[datetime, int, str, int]] = []  # (when, tiebreak, user, round)
     answers = 0
@@ -120,8 +140,7 @@ async def run_demo(out: Path, seed: int = 1,
                     delay = timedelta(hours=rng.uniform(0.5, 30))
                     if clock.now() + delay < rnd.closes_at:
                         counter += 1
-                        heapq.heappush(sim, (clock.now() + delay, counter, actor.user_id,
-                                             round_id))
+                        heapq.heappush(sim, (clock.now() + delay, counter, actor.user_id, round_id))
         while sim and sim[0][0] <= clock.now():
             _, _, user, round_id = heapq.heappop(sim)
             rnd = lc.store.round(round_id)
@@ -129,16 +148,28 @@ async def run_demo(out: Path, seed: int = 1,
                 continue
             actor = next(a for a in people[rnd.team_id] if a.user_id == user)
             await core.handle(FormRequested(actor=actor, round_id=round_id))
-            given = {q.question_id: _answer_value(
-                q.kind, [o["id"] for o in json.loads(q.options_json)],
-                rnd.phase.value, rng, texts) for q in lc.store.round_questions(round_id)}
-            reply = await core.handle(AnswersSubmitted(actor=actor, round_id=round_id,
-                                                       answers=given))
+            given = {
+                q.question_id: _answer_value(
+                    q.kind,
+                    [o["id"] for o in json.loads(q.options_json)],
+                    rnd.phase.value,
+                    rng,
+                    texts,
+                )
+                for q in lc.store.round_questions(round_id)
+            }
+            reply = await core.handle(
+                AnswersSubmitted(actor=actor, round_id=round_id, answers=given)
+            )
             answers += len(given) if reply.ok else 0
     digest_path = _write_digest(lc, out / "digest.md")
     write_export(lc.store.export_rows(), "csv", (out / "responses.csv").open("w", encoding="utf-8"))
-    rounds = sum(1 for t in lc.directory.teams() for r in lc.store.rounds_of(t.id)
-                 if r.status is RoundStatus.CLOSED)
+    rounds = sum(
+        1
+        for t in lc.directory.teams()
+        for r in lc.store.rounds_of(t.id)
+        if r.status is RoundStatus.CLOSED
+    )
     db.close()
     return DemoResult(db_path, digest_path, rounds, answers, len(console.transcript))
 
@@ -149,9 +180,13 @@ def _write_digest(lc: Lifecycle, path: Path) -> Path:
         locale = team.locale
         for rnd in lc.store.rounds_of(team.id):
             if rnd.status is RoundStatus.CLOSED:
-                parts.append(render("markdown", "digest", locale,
-                                    digest=round_digest(lc, rnd.id, locale)).text)
-        parts.append(render("markdown", "compare", locale,
-                            compare=compare_view(lc, team, locale)).text)
+                parts.append(
+                    render(
+                        "markdown", "digest", locale, digest=round_digest(lc, rnd.id, locale)
+                    ).text
+                )
+        parts.append(
+            render("markdown", "compare", locale, compare=compare_view(lc, team, locale)).text
+        )
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     return path

@@ -49,9 +49,14 @@ def round_digest(lc: Lifecycle, round_id: int, locale: str) -> DigestView:
         view = question_view(q, locale)
         rows = by_question.get(q.question_id, [])
         values = [r["value"] for r in rows]
-        cell = CellView(id=q.question_id, kind=q.kind, text=view.text, n=len(values),
-                        suppressed=_suppress(rnd, len(values), threshold),
-                        pitfall=json.loads(q.extra_json).get("pitfall"))
+        cell = CellView(
+            id=q.question_id,
+            kind=q.kind,
+            text=view.text,
+            n=len(values),
+            suppressed=_suppress(rnd, len(values), threshold),
+            pitfall=json.loads(q.extra_json).get("pitfall"),
+        )
         if not cell.suppressed:
             if q.kind == "scale":
                 counts = Counter(values)
@@ -68,8 +73,9 @@ def round_digest(lc: Lifecycle, round_id: int, locale: str) -> DigestView:
             key = f"digest.pitfall.{cell.pitfall}"
             flags.append(t(key if has(key, locale) else "digest.pitfall.other", locale))
         cells.append(cell)
-    return DigestView(round=round_view(lc, rnd, team, locale), cells=cells, threshold=threshold,
-                      flags=flags)
+    return DigestView(
+        round=round_view(lc, rnd, team, locale), cells=cells, threshold=threshold, flags=flags
+    )
 
 
 def _attributed(row: dict[str, str], rnd: Round) -> str:
@@ -108,9 +114,13 @@ def compare_view(lc: Lifecycle, team: Team, locale: str) -> CompareView:
         for qid, (text, median) in _scale_medians(lc, rnd, locale).items():
             texts.setdefault(qid, text)
             medians.setdefault(qid, {})[label] = median
-    rows = [CompareRow(id=qid, text=texts[qid],
-                       values=[(label, by_phase.get(label)) for label in labels])
-            for qid, by_phase in medians.items() if len(by_phase) > 1]
+    rows = [
+        CompareRow(
+            id=qid, text=texts[qid], values=[(label, by_phase.get(label)) for label in labels]
+        )
+        for qid, by_phase in medians.items()
+        if len(by_phase) > 1
+    ]
     return CompareView(team_name=team.name, phases=labels, rows=rows)
 
 
@@ -122,11 +132,16 @@ def recap_lines(lc: Lifecycle, rnd: Round, team: Team, locale: str) -> list[str]
         wants = False
     if not wants or rnd.phase.value not in PLANNED[1:]:
         return []
-    starts = [r for r in lc.store.rounds_of(team.id)
-              if r.phase.value == "start" and r.status is RoundStatus.CLOSED]
+    starts = [
+        r
+        for r in lc.store.rounds_of(team.id)
+        if r.phase.value == "start" and r.status is RoundStatus.CLOSED
+    ]
     if not starts:
         return []
     asked = {q.question_id for q in lc.store.round_questions(rnd.id)}
-    return [t("round.recap_line", locale, text=text, median=median)
-            for qid, (text, median) in _scale_medians(lc, starts[-1], locale).items()
-            if qid in asked and median is not None]
+    return [
+        t("round.recap_line", locale, text=text, median=median)
+        for qid, (text, median) in _scale_medians(lc, starts[-1], locale).items()
+        if qid in asked and median is not None
+    ]

@@ -30,18 +30,34 @@ class Directory:
     # programmes and teams -------------------------------------------------------------
     def ensure_programme(self, programme_id: str, name: str) -> None:
         """Create the programme when it does not exist yet."""
-        self.db.execute("INSERT OR IGNORE INTO programme (id, name) VALUES (?, ?)",
-                        [programme_id, name])
+        self.db.execute(
+            "INSERT OR IGNORE INTO programme (id, name) VALUES (?, ?)", [programme_id, name]
+        )
 
     def programme_ids(self) -> list[str]:
         """Return every programme id, sorted."""
         return [r["id"] for r in self.db.query("SELECT id FROM programme ORDER BY id")]
 
-    def create_team(self, team_id: str, name: str, programme_id: str, conversation_id: int,
-                    platform: str, now: datetime, **options: Any) -> Team:
+    def create_team(
+        self,
+        team_id: str,
+        name: str,
+        programme_id: str,
+        conversation_id: int,
+        platform: str,
+        now: datetime,
+        **options: Any,
+    ) -> Team:
         """Create a team bound to a conversation; ``options`` are team settings columns."""
-        row = {"id": team_id, "name": name, "programme_id": programme_id, "platform": platform,
-               "conversation_id": conversation_id, "created_at": _iso(now), **options}
+        row = {
+            "id": team_id,
+            "name": name,
+            "programme_id": programme_id,
+            "platform": platform,
+            "conversation_id": conversation_id,
+            "created_at": _iso(now),
+            **options,
+        }
         self.db.table("team").insert(row)
         return self.team(team_id)  # type: ignore[return-value]
 
@@ -52,8 +68,11 @@ class Directory:
 
     def team_by_conversation(self, platform: str, external_id: str) -> Team | None:
         """Return the team that lives in a conversation."""
-        row = self._one("SELECT t.* FROM team t JOIN conversation c ON c.id = t.conversation_id "
-                        "WHERE c.platform = ? AND c.external_id = ?", [platform, external_id])
+        row = self._one(
+            "SELECT t.* FROM team t JOIN conversation c ON c.id = t.conversation_id "
+            "WHERE c.platform = ? AND c.external_id = ?",
+            [platform, external_id],
+        )
         return Team.model_validate(row) if row else None
 
     def teams(self, programme_id: str | None = None) -> list[Team]:
@@ -61,8 +80,9 @@ class Directory:
         if programme_id is None:
             rows = self.db.query("SELECT * FROM team ORDER BY id")
         else:
-            rows = self.db.query("SELECT * FROM team WHERE programme_id = ? ORDER BY id",
-                                 [programme_id])
+            rows = self.db.query(
+                "SELECT * FROM team WHERE programme_id = ? ORDER BY id", [programme_id]
+            )
         return [Team.model_validate(r) for r in rows]
 
     def update_team(self, team_id: str, **fields: Any) -> Team:
@@ -88,9 +108,12 @@ class Directory:
             "reference_json = CASE WHEN excluded.reference_json = '{}' THEN reference_json "
             "ELSE excluded.reference_json END, name = COALESCE(excluded.name, name), "
             "status = 'active'",
-            [ref.platform, ref.external_id, ref.kind, ref.name, ref_json])
-        row = self._one("SELECT id FROM conversation WHERE platform = ? AND external_id = ?",
-                        [ref.platform, ref.external_id])
+            [ref.platform, ref.external_id, ref.kind, ref.name, ref_json],
+        )
+        row = self._one(
+            "SELECT id FROM conversation WHERE platform = ? AND external_id = ?",
+            [ref.platform, ref.external_id],
+        )
         return int(row["id"]) if row else 0
 
     def conversation(self, conversation_id: int) -> Conversation | None:
@@ -103,9 +126,13 @@ class Directory:
         row = self._one("SELECT * FROM conversation WHERE id = ?", [conversation_id])
         if row is None:
             return None
-        return ConversationRef(platform=row["platform"], external_id=row["external_id"],
-                               kind=row["kind"], name=row["name"],
-                               reference=json.loads(row["reference_json"]))
+        return ConversationRef(
+            platform=row["platform"],
+            external_id=row["external_id"],
+            kind=row["kind"],
+            name=row["name"],
+            reference=json.loads(row["reference_json"]),
+        )
 
     def mark_conversation_gone(self, conversation_id: int) -> None:
         """Record that the bot can no longer post in a conversation."""
@@ -124,7 +151,8 @@ class Directory:
             "VALUES (?, ?, ?, ?) ON CONFLICT (platform, external_user_id) DO UPDATE SET "
             "display_name = COALESCE(excluded.display_name, display_name), "
             "locale = COALESCE(excluded.locale, locale)",
-            [actor.platform, actor.user_id, actor.display_name, actor.locale])
+            [actor.platform, actor.user_id, actor.display_name, actor.locale],
+        )
         return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
 
     def member(self, member_id: int) -> Member | None:
@@ -134,21 +162,27 @@ class Directory:
 
     def member_by_user(self, platform: str, user_id: str) -> Member | None:
         """Return a member by platform user id."""
-        row = self._one("SELECT * FROM member WHERE platform = ? AND external_user_id = ?",
-                        [platform, user_id])
+        row = self._one(
+            "SELECT * FROM member WHERE platform = ? AND external_user_id = ?", [platform, user_id]
+        )
         return Member.model_validate(row) if row else None
 
     def actor(self, member: Member) -> Actor:
         """Return the neutral actor of a member."""
-        return Actor(platform=member.platform, user_id=member.external_user_id,
-                     display_name=member.display_name, locale=member.locale)
+        return Actor(
+            platform=member.platform,
+            user_id=member.external_user_id,
+            display_name=member.display_name,
+            locale=member.locale,
+        )
 
     def add_team_member(self, team_id: str, member_id: int) -> None:
         """Add a person to a team (with a random pseudonym) or mark them active again."""
         self.db.execute(
             "INSERT INTO team_member (team_id, member_id, pseudonym) VALUES (?, ?, ?) "
             "ON CONFLICT (team_id, member_id) DO UPDATE SET active = 1",
-            [team_id, member_id, "p-" + secrets.token_hex(4)])
+            [team_id, member_id, "p-" + secrets.token_hex(4)],
+        )
 
     def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
         """Make the team's active members exactly ``actors``; return them."""
@@ -161,50 +195,69 @@ class Directory:
 
     def team_members(self, team_id: str) -> list[Member]:
         """Return the active members of a team."""
-        rows = self.db.query("SELECT m.* FROM member m JOIN team_member tm ON tm.member_id = m.id "
-                             "WHERE tm.team_id = ? AND tm.active = 1 ORDER BY m.id", [team_id])
+        rows = self.db.query(
+            "SELECT m.* FROM member m JOIN team_member tm ON tm.member_id = m.id "
+            "WHERE tm.team_id = ? AND tm.active = 1 ORDER BY m.id",
+            [team_id],
+        )
         return [Member.model_validate(r) for r in rows]
 
     def pseudonym(self, team_id: str, member_id: int) -> str:
         """Return a member's pseudonym in a team (adding them to the team if needed)."""
-        self.db.execute("INSERT OR IGNORE INTO team_member (team_id, member_id, pseudonym, active) "
-                        "VALUES (?, ?, ?, 0)", [team_id, member_id, "p-" + secrets.token_hex(4)])
-        row = self._one("SELECT pseudonym FROM team_member WHERE team_id = ? AND member_id = ?",
-                        [team_id, member_id])
+        self.db.execute(
+            "INSERT OR IGNORE INTO team_member (team_id, member_id, pseudonym, active) "
+            "VALUES (?, ?, ?, 0)",
+            [team_id, member_id, "p-" + secrets.token_hex(4)],
+        )
+        row = self._one(
+            "SELECT pseudonym FROM team_member WHERE team_id = ? AND member_id = ?",
+            [team_id, member_id],
+        )
         return str(row["pseudonym"]) if row else ""
 
     def set_personal_conversation(self, member_id: int, conversation_id: int) -> None:
         """Remember the 1:1 conversation with a member."""
-        self.db.execute("UPDATE member SET personal_conversation_id = ? WHERE id = ?",
-                        [conversation_id, member_id])
+        self.db.execute(
+            "UPDATE member SET personal_conversation_id = ? WHERE id = ?",
+            [conversation_id, member_id],
+        )
 
     # roles ----------------------------------------------------------------------------
     def grant(self, member_id: int, scope: str, scope_id: str, role: RoleName) -> bool:
         """Give a role; False when the person already had it."""
-        cur = self.db.execute("INSERT OR IGNORE INTO role (member_id, scope, scope_id, role) "
-                              "VALUES (?, ?, ?, ?)", [member_id, scope, scope_id, role.value])
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO role (member_id, scope, scope_id, role) VALUES (?, ?, ?, ?)",
+            [member_id, scope, scope_id, role.value],
+        )
         return cur.rowcount == 1
 
     def revoke(self, member_id: int, scope: str, scope_id: str, role: RoleName) -> bool:
         """Take a role away; False when the person did not have it."""
-        cur = self.db.execute("DELETE FROM role WHERE member_id = ? AND scope = ? "
-                              "AND scope_id = ? AND role = ?",
-                              [member_id, scope, scope_id, role.value])
+        cur = self.db.execute(
+            "DELETE FROM role WHERE member_id = ? AND scope = ? AND scope_id = ? AND role = ?",
+            [member_id, scope, scope_id, role.value],
+        )
         return cur.rowcount == 1
 
     def has_role(self, member_id: int, team: Team, role: RoleName) -> bool:
         """Return whether a person holds ``role`` in the team or its programme."""
-        return self._one(
-            "SELECT 1 FROM role WHERE member_id = ? AND role = ? AND ((scope = 'team' AND "
-            "scope_id = ?) OR (scope = 'programme' AND scope_id = ?))",
-            [member_id, role.value, team.id, team.programme_id]) is not None
+        return (
+            self._one(
+                "SELECT 1 FROM role WHERE member_id = ? AND role = ? AND ((scope = 'team' AND "
+                "scope_id = ?) OR (scope = 'programme' AND scope_id = ?))",
+                [member_id, role.value, team.id, team.programme_id],
+            )
+            is not None
+        )
 
     def people_with_role(self, team: Team, role: RoleName) -> list[Member]:
         """Return everyone holding ``role`` in the team or its programme."""
         rows = self.db.query(
             "SELECT DISTINCT m.* FROM member m JOIN role r ON r.member_id = m.id WHERE r.role = ? "
             "AND ((r.scope = 'team' AND r.scope_id = ?) OR (r.scope = 'programme' "
-            "AND r.scope_id = ?)) ORDER BY m.id", [role.value, team.id, team.programme_id])
+            "AND r.scope_id = ?)) ORDER BY m.id",
+            [role.value, team.id, team.programme_id],
+        )
         return [Member.model_validate(r) for r in rows]
 
     def teams_with_role(self, member_id: int, role: RoleName) -> list[Team]:
@@ -212,7 +265,9 @@ class Directory:
         rows = self.db.query(
             "SELECT DISTINCT t.* FROM team t JOIN role r ON r.member_id = ? AND r.role = ? AND "
             "((r.scope = 'team' AND r.scope_id = t.id) OR (r.scope = 'programme' AND "
-            "r.scope_id = t.programme_id)) ORDER BY t.id", [member_id, role.value])
+            "r.scope_id = t.programme_id)) ORDER BY t.id",
+            [member_id, role.value],
+        )
         return [Team.model_validate(r) for r in rows]
 
     # milestones -----------------------------------------------------------------------
@@ -221,18 +276,26 @@ class Directory:
         with self.db.atomic():
             self.db.execute("DELETE FROM milestone WHERE team_id = ?", [team_id])
             for phase, seq, day in milestones:
-                self.db.execute("INSERT INTO milestone (team_id, phase, seq, date) "
-                                "VALUES (?, ?, ?, ?)", [team_id, phase.value, seq, day.isoformat()])
+                self.db.execute(
+                    "INSERT INTO milestone (team_id, phase, seq, date) VALUES (?, ?, ?, ?)",
+                    [team_id, phase.value, seq, day.isoformat()],
+                )
 
     def milestones(self, team_id: str) -> list[Milestone]:
         """Return a team's timeline, in date order."""
-        rows = self.db.query("SELECT * FROM milestone WHERE team_id = ? ORDER BY date, seq",
-                             [team_id])
+        rows = self.db.query(
+            "SELECT * FROM milestone WHERE team_id = ? ORDER BY date, seq", [team_id]
+        )
         return [Milestone.model_validate(r) for r in rows]
 
     # added for bot/roles.py ------------------------------------------------------------
     def has_programme_role(self, member_id: int, programme_id: str, role: RoleName) -> bool:
         """Return whether a person holds ``role`` for a whole programme (not just one team)."""
-        return self._one("SELECT 1 FROM role WHERE member_id = ? AND role = ? AND "
-                         "scope = 'programme' AND scope_id = ?",
-                         [member_id, role.value, programme_id]) is not None
+        return (
+            self._one(
+                "SELECT 1 FROM role WHERE member_id = ? AND role = ? AND "
+                "scope = 'programme' AND scope_id = ?",
+                [member_id, role.value, programme_id],
+            )
+            is not None
+        )

@@ -6,8 +6,17 @@ import csv
 import json
 from typing import Any, TextIO
 
-FIELDS = ["team", "round_id", "phase", "question_id", "question_text", "kind", "value",
-          "answered_at", "respondent"]
+FIELDS = [
+    "team",
+    "round_id",
+    "phase",
+    "question_id",
+    "question_text",
+    "kind",
+    "value",
+    "answered_at",
+    "respondent",
+]
 
 
 def records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -15,13 +24,20 @@ def records(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     ``respondent`` is null for anonymous teams; that is how the answer was stored.
     """
-    return [{
-        "team": r["team"], "round_id": r["round_id"], "phase": r["phase"],
-        "question_id": r["question_id"],
-        "question_text": r["text_en"] if r["locale"] == "en" else r["text_nl"],
-        "kind": r["kind"], "value": r["value"], "answered_at": r["answered_at"],
-        "respondent": None if r["anonymity"] == "anonymous" else r["respondent"],
-    } for r in rows]
+    return [
+        {
+            "team": r["team"],
+            "round_id": r["round_id"],
+            "phase": r["phase"],
+            "question_id": r["question_id"],
+            "question_text": r["text_en"] if r["locale"] == "en" else r["text_nl"],
+            "kind": r["kind"],
+            "value": r["value"],
+            "answered_at": r["answered_at"],
+            "respondent": None if r["anonymity"] == "anonymous" else r["respondent"],
+        }
+        for r in rows
+    ]
 
 
 def write_export(rows: list[dict[str, Any]], fmt: str, out: TextIO) -> int:

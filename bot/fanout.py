@@ -19,14 +19,20 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # Reasons that mean the bot can no longer post in a channel; retrying would never help.
-GONE_REASONS = {"channel_not_found", "is_archived", "not_in_channel", "channel_gone",
-                "conversation_not_found", "bot_removed"}
+GONE_REASONS = {
+    "channel_not_found",
+    "is_archived",
+    "not_in_channel",
+    "channel_gone",
+    "conversation_not_found",
+    "bot_removed",
+}
 
 
 def backoff(attempt: int) -> timedelta:
     """Exponential backoff with jitter: about 30 s, 1 min, 2 min, 4 min."""
     base = 30 * 2 ** max(attempt - 1, 0)
-    return timedelta(seconds=base * random.uniform(0.8, 1.2))  # noqa: S311 - not security
+    return timedelta(seconds=base * random.uniform(0.8, 1.2))
 
 
 class Fanout:
@@ -59,7 +65,7 @@ class Fanout:
         except DeliveryError as exc:
             self._failed(d, rnd, team, exc, now)
             return 0
-        except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the fan-out
+        except Exception as exc:
             log.exception("delivery %s raised %s", d.id, type(exc).__name__)
             lc.deliveries.failed(d.id, type(exc).__name__, retry_at=now + backoff(d.attempts))
             return 0
@@ -69,31 +75,35 @@ class Fanout:
         log.info("delivery %s (%s, round %s) sent", d.id, d.purpose.value, rnd.id)
         return 1
 
-    def _failed(self, d: Delivery, rnd: Round, team: Team, exc: DeliveryError,
-                now: datetime) -> None:
+    def _failed(
+        self, d: Delivery, rnd: Round, team: Team, exc: DeliveryError, now: datetime
+    ) -> None:
         lc = self.lc
         if exc.retryable:
             wait = timedelta(seconds=exc.retry_after) if exc.retry_after else backoff(d.attempts)
             status = lc.deliveries.failed(d.id, exc.reason, retry_at=now + wait)
         else:
             status = lc.deliveries.failed(d.id, exc.reason, retry_at=None)
-        log.warning("delivery %s (%s, round %s) %s: %s", d.id, d.purpose.value, rnd.id, status,
-                    exc.reason)
+        log.warning(
+            "delivery %s (%s, round %s) %s: %s", d.id, d.purpose.value, rnd.id, status, exc.reason
+        )
         if exc.reason in GONE_REASONS and d.member_id == 0 and d.conversation_id:
             lc.directory.mark_conversation_gone(d.conversation_id)
             for person in lc.directory.people_with_role(team, RoleName.MANAGER):
                 lc.deliveries.add(rnd.id, Purpose.GONE, now, member_id=person.id)
 
-    async def _perform(self, port: ChatPort, d: Delivery, rnd: Round, team: Team,
-                       now: datetime) -> str:
+    async def _perform(
+        self, port: ChatPort, d: Delivery, rnd: Round, team: Team, now: datetime
+    ) -> str:
         lc = self.lc
         surface = port.surface
         if d.member_id:
             member = lc.directory.member(d.member_id)
             if member is None:
                 raise DeliveryError("member_gone", retryable=False)
-            return await port.notify(lc.directory.actor(member),
-                                     self._personal(surface, d, rnd, team, member))
+            return await port.notify(
+                lc.directory.actor(member), self._personal(surface, d, rnd, team, member)
+            )
         ref = lc.directory.conversation_ref(d.conversation_id)
         if ref is None:
             raise DeliveryError("conversation_not_found", retryable=False)
@@ -105,8 +115,9 @@ class Fanout:
             if not rnd.message_id:
                 return ""  # the opening post never went out, so there is nothing to update
             view = round_view(lc, rnd, team, locale)
-            await port.update(ref, rnd.message_id, render(surface, "round_update", locale,
-                                                          round=view))
+            await port.update(
+                ref, rnd.message_id, render(surface, "round_update", locale, round=view)
+            )
             return rnd.message_id
         return await port.post(ref, self._digest(surface, rnd, locale), thread=rnd.message_id)
 
@@ -115,8 +126,9 @@ class Fanout:
 
         return render(surface, "digest", locale, digest=round_digest(self.lc, rnd.id, locale))
 
-    def _personal(self, surface: str, d: Delivery, rnd: Round, team: Team,
-                  member: Member) -> Rendered:
+    def _personal(
+        self, surface: str, d: Delivery, rnd: Round, team: Team, member: Member
+    ) -> Rendered:
         locale = member.locale or team.locale
         title, _ = set_texts(self.lc, rnd, locale)
         if d.purpose is Purpose.REMIND:
@@ -127,5 +139,4 @@ class Fanout:
         when = format_moment(rnd.opens_at, self.lc.calendar(team).zone, locale)
         key = "digest.missed" if d.purpose is Purpose.MISSED else "digest.gone"
         reason = d.purpose.value if rnd.status is RoundStatus.MISSED else "channel"
-        return message(surface, locale, key, title=title, team=team.name, when=when,
-                       reason=reason)
+        return message(surface, locale, key, title=title, team=team.name, when=when, reason=reason)

@@ -59,8 +59,11 @@ class Interactions:
         team = lc.directory.team(rnd.team_id) if rnd else None
         locale = self._locale(actor.platform, actor.user_id, team.locale if team else None)
         if rnd is None or team is None or rnd.status is not RoundStatus.OPEN:
-            key = "answer.closed" if rnd and rnd.status is RoundStatus.CLOSED else (
-                "answer.unknown_round")
+            key = (
+                "answer.closed"
+                if rnd and rnd.status is RoundStatus.CLOSED
+                else ("answer.unknown_round")
+            )
             return Reply(ok=False, message=message(surface, locale, key))
         member = lc.directory.upsert_member(actor)
         view = round_view(lc, rnd, team, locale, answers=current_answers(lc, rnd, member))
@@ -72,8 +75,11 @@ class Interactions:
         now = lc.clock.now()
         surface = lc.surface(actor.platform)
         outcome = record_answers(lc, event.round_id, actor, event.answers, now)
-        reply = Reply(ok=outcome.ok, errors=outcome.errors,
-                      message=render(surface, "message", None, text=outcome.message))
+        reply = Reply(
+            ok=outcome.ok,
+            errors=outcome.errors,
+            message=render(surface, "message", None, text=outcome.message),
+        )
         log.info("answers for round %s: %s", event.round_id, "stored" if outcome.ok else "refused")
         if outcome.ok:
             await self._refresh_counter(event.round_id)
@@ -91,17 +97,19 @@ class Interactions:
             return
         view = round_view(lc, rnd, team, team.locale, with_recap=True)
         try:
-            await port.update(ref, rnd.message_id,
-                              render(port.surface, "round_open", team.locale, round=view))
-        except Exception as exc:  # noqa: BLE001 - the next answer or the close corrects it
+            await port.update(
+                ref, rnd.message_id, render(port.surface, "round_open", team.locale, round=view)
+            )
+        except Exception as exc:
             log.warning("counter of round %s not updated: %s", round_id, type(exc).__name__)
 
     def joined(self, event: ConversationJoined) -> Reply:
         """Remember a conversation the bot was added to and say how to begin."""
         lc = self.lc
         lc.directory.upsert_conversation(event.conversation)
-        team = lc.directory.team_by_conversation(event.conversation.platform,
-                                                 event.conversation.external_id)
+        team = lc.directory.team_by_conversation(
+            event.conversation.platform, event.conversation.external_id
+        )
         locale = team.locale if team else lc.settings.locale
         surface = lc.surface(event.conversation.platform)
         return Reply(public=message(surface, locale, "team.welcome"))
@@ -121,6 +129,7 @@ class Interactions:
         for role in (RoleName.MANAGER, RoleName.COACH):
             for team in lc.directory.teams_with_role(member.id, role):
                 teams.append({"id": team.id, "name": team.name, "role": role.value})
-        view = HomeView(name=actor.display_name or actor.user_id, open_rounds=open_rounds,
-                        teams=teams)
+        view = HomeView(
+            name=actor.display_name or actor.user_id, open_rounds=open_rounds, teams=teams
+        )
         return Reply(form=render(lc.surface(actor.platform), "home", locale, home=view))

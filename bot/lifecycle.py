@@ -61,8 +61,15 @@ class Lifecycle:
         library: The question library (the packaged one by default).
     """
 
-    def __init__(self, db: Database, settings: Settings, clock: Clock, *,
-                 ports: dict[str, ChatPort] | None = None, library: Library | None = None):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        *,
+        ports: dict[str, ChatPort] | None = None,
+        library: Library | None = None,
+    ):
         self.db = db
         self.settings = settings
         self.clock = clock
@@ -80,9 +87,13 @@ class Lifecycle:
 
     def calendar(self, team: Team) -> Calendar:
         """Return the working-day calendar of a team."""
-        return Calendar(team.timezone, open_time=self.settings.open_time,
-                        close_time=self.settings.close_time, open_days=team.open_days,
-                        extra_closed=self.settings.closed_days())
+        return Calendar(
+            team.timezone,
+            open_time=self.settings.open_time,
+            close_time=self.settings.close_time,
+            open_days=team.open_days,
+            extra_closed=self.settings.closed_days(),
+        )
 
     # teams and plans ------------------------------------------------------------------
     def ensure_team(self, conversation: ConversationRef, now: datetime) -> Team:
@@ -91,17 +102,26 @@ class Lifecycle:
         if team:
             return team
         programme = "standaard"
-        self.directory.ensure_programme(programme, t("team.default_programme", self.settings.locale))
+        self.directory.ensure_programme(
+            programme, t("team.default_programme", self.settings.locale)
+        )
         slug = re.sub(r"[^a-z0-9]+", "-", (conversation.name or conversation.external_id).lower())
         conv_id = self.directory.upsert_conversation(conversation)
         return self.directory.create_team(
             self.directory.unique_team_id(slug.strip("-") or "team"),
-            conversation.name or conversation.external_id, programme, conv_id,
-            conversation.platform, now, locale=self.settings.locale,
-            timezone=self.settings.timezone, open_days=self.settings.round_working_days)
+            conversation.name or conversation.external_id,
+            programme,
+            conv_id,
+            conversation.platform,
+            now,
+            locale=self.settings.locale,
+            timezone=self.settings.timezone,
+            open_days=self.settings.round_working_days,
+        )
 
-    def plan(self, team_id: str, start: date, freshups: list[date], end: date,
-             now: datetime) -> PlanDiff:
+    def plan(
+        self, team_id: str, start: date, freshups: list[date], end: date, now: datetime
+    ) -> PlanDiff:
         """Plan (or re-plan) a team's timeline; only rounds still planned move.
 
         Raises:
@@ -109,30 +129,46 @@ class Lifecycle:
         """
         team = self._team(team_id)
         planned = plan_rounds(start, end, freshups, self.calendar(team), team.open_days)
-        existing = [ExistingRound(r.id, r.phase.value, r.seq, r.status.value,
-                                  r.opens_at, r.closes_at)
-                    for r in self.store.rounds_of(team_id) if r.phase in PLANNED_PHASES
-                    and r.status is not RoundStatus.CANCELLED]
+        existing = [
+            ExistingRound(r.id, r.phase.value, r.seq, r.status.value, r.opens_at, r.closes_at)
+            for r in self.store.rounds_of(team_id)
+            if r.phase in PLANNED_PHASES and r.status is not RoundStatus.CANCELLED
+        ]
         diff = diff_plan(existing, planned)
         with self.db.atomic():
-            self.directory.set_milestones(team_id, [(Phase(p.phase), p.seq, p.planned)
-                                                    for p in planned])
+            self.directory.set_milestones(
+                team_id, [(Phase(p.phase), p.seq, p.planned) for p in planned]
+            )
             for m in diff.moved:
-                self.store.move_round(m.id, m.window.opens_at, m.window.remind_at,
-                                      m.window.closes_at)
+                self.store.move_round(
+                    m.id, m.window.opens_at, m.window.remind_at, m.window.closes_at
+                )
             for c in diff.cancelled:
-                self.store.set_status(c.id, RoundStatus.CANCELLED, expect=RoundStatus.PLANNED,
-                                      now=now)
+                self.store.set_status(
+                    c.id, RoundStatus.CANCELLED, expect=RoundStatus.PLANNED, now=now
+                )
             for a in diff.added:
                 self.store.insert_round(
-                    team_id=team_id, phase=Phase(a.phase), seq=a.seq, set_id=a.phase,
-                    opens_at=a.window.opens_at, remind_at=a.window.remind_at,
-                    closes_at=a.window.closes_at, anonymity=team.anonymity.value)
+                    team_id=team_id,
+                    phase=Phase(a.phase),
+                    seq=a.seq,
+                    set_id=a.phase,
+                    opens_at=a.window.opens_at,
+                    remind_at=a.window.remind_at,
+                    closes_at=a.window.closes_at,
+                    anonymity=team.anonymity.value,
+                )
         return diff
 
     # rounds ---------------------------------------------------------------------------
-    async def start_round(self, team_id: str, set_id: str, member_id: int | None,
-                          now: datetime, batch_id: str | None = None) -> Round:
+    async def start_round(
+        self,
+        team_id: str,
+        set_id: str,
+        member_id: int | None,
+        now: datetime,
+        batch_id: str | None = None,
+    ) -> Round:
         """Start an ad-hoc round now.
 
         Raises:
@@ -150,18 +186,28 @@ class Lifecycle:
         last = cal.add_working_days(first, team.open_days - 1)
         phase = Phase(set_id) if set_id in {p.value for p in PLANNED_PHASES} else Phase.ADHOC
         rnd = self.store.insert_round(
-            team_id=team_id, phase=phase, seq=0, set_id=set_id, opens_at=now,
-            remind_at=cal.local(last, cal.open_time), closes_at=cal.local(last, cal.close_time),
-            anonymity=team.anonymity.value, batch_id=batch_id, created_by=member_id,
-            theme=set_id.partition(":")[2] if set_id.startswith("theme:") else None)
+            team_id=team_id,
+            phase=phase,
+            seq=0,
+            set_id=set_id,
+            opens_at=now,
+            remind_at=cal.local(last, cal.open_time),
+            closes_at=cal.local(last, cal.close_time),
+            anonymity=team.anonymity.value,
+            batch_id=batch_id,
+            created_by=member_id,
+            theme=set_id.partition(":")[2] if set_id.startswith("theme:") else None,
+        )
         if not await self.open_round(rnd.id, now):
-            self.store.set_status(rnd.id, RoundStatus.CANCELLED, expect=RoundStatus.PLANNED,
-                                  now=now)
+            self.store.set_status(
+                rnd.id, RoundStatus.CANCELLED, expect=RoundStatus.PLANNED, now=now
+            )
             raise RoundError("round_error.already_open", team=team.name)
         return self.store.round(rnd.id)  # type: ignore[return-value]
 
-    async def start_programme(self, programme_id: str, set_id: str, member_id: int | None,
-                              now: datetime) -> list[Round]:
+    async def start_programme(
+        self, programme_id: str, set_id: str, member_id: int | None, now: datetime
+    ) -> list[Round]:
         """Start a round in every team of a programme that has no open round."""
         batch = "b-" + secrets.token_hex(6)
         started = []
@@ -184,14 +230,16 @@ class Lifecycle:
         rows = question_rows(self.library, rnd.set_id or rnd.phase.value)
         try:
             with self.db.atomic():
-                if not self.store.set_status(round_id, RoundStatus.OPEN,
-                                             expect=RoundStatus.PLANNED, now=now):
+                if not self.store.set_status(
+                    round_id, RoundStatus.OPEN, expect=RoundStatus.PLANNED, now=now
+                ):
                     return False
                 self.store.snapshot_questions(round_id, rows)
                 self.store.set_round_members(round_id, members)
                 self.store.set_secret(round_id, secrets.token_hex(32))
-                self.deliveries.add(round_id, Purpose.OPEN, now,
-                                    conversation_id=team.conversation_id or 0)
+                self.deliveries.add(
+                    round_id, Purpose.OPEN, now, conversation_id=team.conversation_id or 0
+                )
         except sqlite3.IntegrityError:
             # The team already has an open round; reconcile tries again until the grace ends.
             log.info("round %s waits: team %s has an open round", round_id, team.id)
@@ -206,7 +254,7 @@ class Lifecycle:
         if port and ref:
             try:
                 actors = await port.list_members(ref)
-            except Exception as exc:  # noqa: BLE001 - any platform failure: keep the old roster
+            except Exception as exc:
                 log.warning("roster of team %s not refreshed: %s", team.id, type(exc).__name__)
             else:
                 self.directory.sync_roster(team.id, actors)
@@ -227,8 +275,9 @@ class Lifecycle:
         await self.fanout.run(now)
         return True
 
-    async def close_round(self, round_id: int, now: datetime,
-                          status: RoundStatus = RoundStatus.CLOSED) -> bool:
+    async def close_round(
+        self, round_id: int, now: datetime, status: RoundStatus = RoundStatus.CLOSED
+    ) -> bool:
         """Close (or cancel) an open round, seal its answers and queue update and digests."""
         rnd = self.store.round(round_id)
         if rnd is None:
@@ -259,8 +308,9 @@ class Lifecycle:
         """Mark a round that is too late to open as missed and tell the managers."""
         team = self._team(rnd.team_id)
         with self.db.atomic():
-            if not self.store.set_status(rnd.id, RoundStatus.MISSED, expect=RoundStatus.PLANNED,
-                                         now=now):
+            if not self.store.set_status(
+                rnd.id, RoundStatus.MISSED, expect=RoundStatus.PLANNED, now=now
+            ):
                 return False
             for person in self.directory.people_with_role(team, RoleName.MANAGER):
                 self.deliveries.add(rnd.id, Purpose.MISSED, now, member_id=person.id)
@@ -298,4 +348,3 @@ class Lifecycle:
         if team is None:
             raise RoundError("round_error.unknown_team", team=team_id)
         return team
-

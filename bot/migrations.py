@@ -113,7 +113,8 @@ CREATE TABLE round_member (
 CREATE TABLE delivery (
     id INTEGER PRIMARY KEY,
     round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
-    purpose TEXT NOT NULL CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'missed', 'gone')),
+    purpose TEXT NOT NULL
+        CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'missed', 'gone')),
     conversation_id INTEGER NOT NULL DEFAULT 0,
     member_id INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL DEFAULT 'pending'

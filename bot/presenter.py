@@ -27,13 +27,20 @@ def question_view(q: RoundQuestion, locale: str, current: str | None = None) -> 
     extra = json.loads(q.extra_json)
     labels = extra.get("labels") or {}
     return QuestionView(
-        id=q.question_id, kind=q.kind, text=q.text_en if locale == "en" else q.text_nl,
-        why=localised(extra.get("why"), locale), step=extra.get("step", 0),
+        id=q.question_id,
+        kind=q.kind,
+        text=q.text_en if locale == "en" else q.text_nl,
+        why=localised(extra.get("why"), locale),
+        step=extra.get("step", 0),
         step_intro=localised(extra.get("step_intro"), locale),
-        low=localised(labels.get("low"), locale), high=localised(labels.get("high"), locale),
-        options=[OptionView(id=o["id"], text=localised(o["text"], locale) or o["id"])
-                 for o in json.loads(q.options_json)],
-        current=current)
+        low=localised(labels.get("low"), locale),
+        high=localised(labels.get("high"), locale),
+        options=[
+            OptionView(id=o["id"], text=localised(o["text"], locale) or o["id"])
+            for o in json.loads(q.options_json)
+        ],
+        current=current,
+    )
 
 
 def set_texts(lc: Lifecycle, rnd: Round, locale: str) -> tuple[str, str]:
@@ -47,8 +54,15 @@ def set_texts(lc: Lifecycle, rnd: Round, locale: str) -> tuple[str, str]:
     return rs.title.get(locale), rs.intro.get(locale)
 
 
-def round_view(lc: Lifecycle, rnd: Round, team: Team, locale: str, *,
-               answers: dict[str, str] | None = None, with_recap: bool = False) -> RoundView:
+def round_view(
+    lc: Lifecycle,
+    rnd: Round,
+    team: Team,
+    locale: str,
+    *,
+    answers: dict[str, str] | None = None,
+    with_recap: bool = False,
+) -> RoundView:
     """Return a round as the channel message, the form, and reminders show it.
 
     Args:
@@ -70,11 +84,18 @@ def round_view(lc: Lifecycle, rnd: Round, team: Team, locale: str, *,
 
         recap = recap_lines(lc, rnd, team, locale)
     return RoundView(
-        id=rnd.id, team_name=team.name, phase=rnd.phase.value,
-        phase_label=t(f"round.phase.{rnd.phase.value}", locale), title=title, intro=intro,
+        id=rnd.id,
+        team_name=team.name,
+        phase=rnd.phase.value,
+        phase_label=t(f"round.phase.{rnd.phase.value}", locale),
+        title=title,
+        intro=intro,
         status=rnd.status.value,
         closes_local=format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale),
-        anonymity=rnd.anonymity.value, answered=answered, total=total, rate=rate,
-        questions=[question_view(q, locale, (answers or {}).get(q.question_id))
-                   for q in questions],
-        recap=recap)
+        anonymity=rnd.anonymity.value,
+        answered=answered,
+        total=total,
+        rate=rate,
+        questions=[question_view(q, locale, (answers or {}).get(q.question_id)) for q in questions],
+        recap=recap,
+    )

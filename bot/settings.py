@@ -28,8 +28,9 @@ def _alias(name: str) -> AliasChoices:
 class Settings(BaseSettings):
     """All configuration; see deploy/env.example for every variable."""
 
-    model_config = SettingsConfigDict(env_prefix="REFLECTIEBOT_", extra="ignore",
-                                      case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_prefix="REFLECTIEBOT_", extra="ignore", case_sensitive=False
+    )
 
     env: Literal["production", "dev", "test"] = "production"
     db: Path = Path("reflectiebot.db")
@@ -47,19 +48,28 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=1)
     teams_anonymous: bool = False
 
-    slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_alias("SLACK_BOT_TOKEN"))
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=_alias("SLACK_BOT_TOKEN")
+    )
     slack_signing_secret: SecretStr | None = Field(
-        default=None, validation_alias=_alias("SLACK_SIGNING_SECRET"))
-    slack_app_token: SecretStr | None = Field(default=None, validation_alias=_alias("SLACK_APP_TOKEN"))
-    slack_api_base_url: str | None = Field(default=None,
-                                           validation_alias=_alias("SLACK_API_BASE_URL"))
+        default=None, validation_alias=_alias("SLACK_SIGNING_SECRET")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=_alias("SLACK_APP_TOKEN")
+    )
+    slack_api_base_url: str | None = Field(
+        default=None, validation_alias=_alias("SLACK_API_BASE_URL")
+    )
     teams_client_id: str | None = Field(
-        default=None, validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID"))
+        default=None, validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTID")
+    )
     teams_client_secret: SecretStr | None = Field(
         default=None,
-        validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"))
+        validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__CLIENTSECRET"),
+    )
     teams_tenant_id: str | None = Field(
-        default=None, validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID"))
+        default=None, validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID")
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -91,7 +101,9 @@ class Settings(BaseSettings):
 
     def closed_days(self) -> set[date]:
         """Return the configured extra closed days."""
-        return {date.fromisoformat(p.strip()) for p in self.extra_closed_days.split(",") if p.strip()}
+        return {
+            date.fromisoformat(p.strip()) for p in self.extra_closed_days.split(",") if p.strip()
+        }
 
     def admin_ids(self) -> set[tuple[str, str]]:
         """Return the bootstrap managers as ``(platform, user_id)`` pairs."""
@@ -120,8 +132,9 @@ class Settings(BaseSettings):
             if self.slack_api_base_url:
                 problems.append(t("settings.dev_only", self.locale, var="SLACK_API_BASE_URL"))
             if self.teams_anonymous:
-                problems.append(t("settings.dev_only", self.locale,
-                                  var="REFLECTIEBOT_TEAMS_ANONYMOUS"))
+                problems.append(
+                    t("settings.dev_only", self.locale, var="REFLECTIEBOT_TEAMS_ANONYMOUS")
+                )
         if self.close_time <= self.open_time:
             problems.append(t("settings.close_before_open", self.locale))
         return problems

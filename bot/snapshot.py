@@ -25,10 +25,17 @@ def question_rows(library: Library, set_id: str) -> list[dict[str, Any]]:
             "labels": q.labels.model_dump() if q.labels else None,
             "pitfall": q.pitfall,
         }
-        rows.append({
-            "question_id": q.id, "position": position, "step": step, "kind": q.kind.value,
-            "theme": q.theme, "text_nl": q.text.nl, "text_en": q.text.en,
-            "options_json": json.dumps([o.model_dump() for o in q.options], ensure_ascii=False),
-            "extra_json": json.dumps(extra, ensure_ascii=False),
-        })
+        rows.append(
+            {
+                "question_id": q.id,
+                "position": position,
+                "step": step,
+                "kind": q.kind.value,
+                "theme": q.theme,
+                "text_nl": q.text.nl,
+                "text_en": q.text.en,
+                "options_json": json.dumps([o.model_dump() for o in q.options], ensure_ascii=False),
+                "extra_json": json.dumps(extra, ensure_ascii=False),
+            }
+        )
     return rows

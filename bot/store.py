@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -32,16 +31,39 @@ class Store:
         return [Round.model_validate(r) for r in self._rows(sql, params)]
 
     # rounds ---------------------------------------------------------------------------
-    def insert_round(self, *, team_id: str, phase: Phase, seq: int, set_id: str,
-                     opens_at: datetime, remind_at: datetime | None, closes_at: datetime,
-                     anonymity: str, theme: str | None = None, batch_id: str | None = None,
-                     created_by: int | None = None) -> Round:
+    def insert_round(
+        self,
+        *,
+        team_id: str,
+        phase: Phase,
+        seq: int,
+        set_id: str,
+        opens_at: datetime,
+        remind_at: datetime | None,
+        closes_at: datetime,
+        anonymity: str,
+        theme: str | None = None,
+        batch_id: str | None = None,
+        created_by: int | None = None,
+    ) -> Round:
         """Insert a planned round and return it."""
         cur = self.db.execute(
             "INSERT INTO round (team_id, phase, seq, set_id, theme, batch_id, opens_at, "
             "remind_at, closes_at, anonymity, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [team_id, phase.value, seq, set_id, theme, batch_id, iso(opens_at),
-             iso(remind_at) if remind_at else None, iso(closes_at), anonymity, created_by])
+            [
+                team_id,
+                phase.value,
+                seq,
+                set_id,
+                theme,
+                batch_id,
+                iso(opens_at),
+                iso(remind_at) if remind_at else None,
+                iso(closes_at),
+                anonymity,
+                created_by,
+            ],
+        )
         return self.round(int(cur.lastrowid or 0))  # type: ignore[return-value]
 
     def round(self, round_id: int) -> Round | None:
@@ -56,8 +78,9 @@ class Store:
 
     def rounds_of(self, team_id: str) -> list[Round]:
         """Return every round of a team in opening order."""
-        return self._round_rows("SELECT * FROM round WHERE team_id = ? ORDER BY opens_at, id",
-                                [team_id])
+        return self._round_rows(
+            "SELECT * FROM round WHERE team_id = ? ORDER BY opens_at, id", [team_id]
+        )
 
     def rounds_of_batch(self, batch_id: str) -> list[Round]:
         """Return the rounds of a programme-wide batch."""
@@ -65,63 +88,83 @@ class Store:
 
     def open_round_of(self, team_id: str) -> Round | None:
         """Return the team's open round, if any."""
-        rows = self._round_rows("SELECT * FROM round WHERE team_id = ? AND status = 'open'",
-                                [team_id])
+        rows = self._round_rows(
+            "SELECT * FROM round WHERE team_id = ? AND status = 'open'", [team_id]
+        )
         return rows[0] if rows else None
 
-    def move_round(self, round_id: int, opens_at: datetime, remind_at: datetime,
-                   closes_at: datetime) -> bool:
+    def move_round(
+        self, round_id: int, opens_at: datetime, remind_at: datetime, closes_at: datetime
+    ) -> bool:
         """Move a round that is still planned; False when it already opened."""
-        cur = self.db.execute("UPDATE round SET opens_at = ?, remind_at = ?, closes_at = ? "
-                              "WHERE id = ? AND status = 'planned'",
-                              [iso(opens_at), iso(remind_at), iso(closes_at), round_id])
+        cur = self.db.execute(
+            "UPDATE round SET opens_at = ?, remind_at = ?, closes_at = ? "
+            "WHERE id = ? AND status = 'planned'",
+            [iso(opens_at), iso(remind_at), iso(closes_at), round_id],
+        )
         return cur.rowcount == 1
 
-    def set_status(self, round_id: int, new: RoundStatus, *, expect: RoundStatus,
-                   now: datetime) -> bool:
+    def set_status(
+        self, round_id: int, new: RoundStatus, *, expect: RoundStatus, now: datetime
+    ) -> bool:
         """Claim a status change ``expect`` → ``new``; False when someone else did it first."""
         column = {"open": "opened_at", "closed": "closed_at"}.get(new.value)
         stamp = f", {column} = ?" if column else ""
         params: list[Any] = [new.value] + ([iso(now)] if column else []) + [round_id, expect.value]
-        cur = self.db.execute(f"UPDATE round SET status = ?{stamp} WHERE id = ? AND status = ?",
-                              params)
+        cur = self.db.execute(
+            f"UPDATE round SET status = ?{stamp} WHERE id = ? AND status = ?", params
+        )
         return cur.rowcount == 1
 
     def due_to_open(self, now: datetime, limit: int = 500) -> list[Round]:
         """Return planned rounds whose opening time has come."""
-        return self._round_rows("SELECT * FROM round WHERE status = 'planned' AND opens_at <= ? "
-                                "ORDER BY opens_at LIMIT ?", [iso(now), limit])
+        return self._round_rows(
+            "SELECT * FROM round WHERE status = 'planned' AND opens_at <= ? "
+            "ORDER BY opens_at LIMIT ?",
+            [iso(now), limit],
+        )
 
     def due_to_remind(self, now: datetime, limit: int = 500) -> list[Round]:
         """Return open rounds whose reminder is due and not yet claimed."""
         return self._round_rows(
             "SELECT * FROM round WHERE status = 'open' AND reminded_at IS NULL AND "
             "remind_at IS NOT NULL AND remind_at <= ? ORDER BY remind_at LIMIT ?",
-            [iso(now), limit])
+            [iso(now), limit],
+        )
 
     def due_to_close(self, now: datetime, limit: int = 500) -> list[Round]:
         """Return open rounds whose closing time has come."""
-        return self._round_rows("SELECT * FROM round WHERE status = 'open' AND closes_at <= ? "
-                                "ORDER BY closes_at LIMIT ?", [iso(now), limit])
+        return self._round_rows(
+            "SELECT * FROM round WHERE status = 'open' AND closes_at <= ? "
+            "ORDER BY closes_at LIMIT ?",
+            [iso(now), limit],
+        )
 
     def upcoming(self, now: datetime) -> list[tuple[int, str, datetime]]:
         """Return ``(round_id, action, when)`` for every future open, remind and close."""
         out: list[tuple[int, str, datetime]] = []
         n = iso(now)
-        for action, column, status in (("open", "opens_at", "planned"),
-                                       ("remind", "remind_at", "open"),
-                                       ("close", "closes_at", "open"),
-                                       ("remind", "remind_at", "planned"),
-                                       ("close", "closes_at", "planned")):
-            for r in self._rows(f"SELECT id, {column} AS at FROM round WHERE status = ? "
-                                f"AND {column} > ?", [status, n]):
+        for action, column, status in (
+            ("open", "opens_at", "planned"),
+            ("remind", "remind_at", "open"),
+            ("close", "closes_at", "open"),
+            ("remind", "remind_at", "planned"),
+            ("close", "closes_at", "planned"),
+        ):
+            for r in self._rows(
+                f"SELECT id, {column} AS at FROM round WHERE status = ? AND {column} > ?",
+                [status, n],
+            ):
                 out.append((int(r["id"]), action, datetime.fromisoformat(r["at"])))
         return sorted(out, key=lambda x: (x[2], x[0]))
 
     def claim_reminder(self, round_id: int, now: datetime) -> bool:
         """Claim the reminder of an open round; False when it was claimed before."""
-        cur = self.db.execute("UPDATE round SET reminded_at = ? WHERE id = ? AND status = 'open' "
-                              "AND reminded_at IS NULL", [iso(now), round_id])
+        cur = self.db.execute(
+            "UPDATE round SET reminded_at = ? WHERE id = ? AND status = 'open' "
+            "AND reminded_at IS NULL",
+            [iso(now), round_id],
+        )
         return cur.rowcount == 1
 
     def set_secret(self, round_id: int, secret: str | None) -> None:
@@ -141,18 +184,25 @@ class Store:
     def snapshot_questions(self, round_id: int, questions: list[dict[str, Any]]) -> None:
         """Freeze the round's questions as they are asked now."""
         self.db.table("round_question").insert_all(
-            [{"round_id": round_id, **q} for q in questions], replace=True)
+            [{"round_id": round_id, **q} for q in questions], replace=True
+        )
 
     def round_questions(self, round_id: int) -> list[RoundQuestion]:
         """Return the round's snapshot, in order."""
-        return [RoundQuestion.model_validate(r) for r in self._rows(
-            "SELECT * FROM round_question WHERE round_id = ? ORDER BY position", [round_id])]
+        return [
+            RoundQuestion.model_validate(r)
+            for r in self._rows(
+                "SELECT * FROM round_question WHERE round_id = ? ORDER BY position", [round_id]
+            )
+        ]
 
     def set_round_members(self, round_id: int, member_ids: list[int]) -> None:
         """Record who was in the conversation when the round opened."""
         for mid in member_ids:
-            self.db.execute("INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
-                            [round_id, mid])
+            self.db.execute(
+                "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
+                [round_id, mid],
+            )
 
     def round_member_count(self, round_id: int) -> int:
         """Return how many people the round was sent to (late joiners who answered included)."""
@@ -161,28 +211,45 @@ class Store:
 
     def pending_members(self, round_id: int) -> list[Member]:
         """Return round members who have not answered yet."""
-        return [Member.model_validate(r) for r in self._rows(
-            "SELECT m.* FROM member m JOIN round_member rm ON rm.member_id = m.id "
-            "WHERE rm.round_id = ? AND NOT EXISTS (SELECT 1 FROM response_status s WHERE "
-            "s.round_id = rm.round_id AND s.member_id = rm.member_id) ORDER BY m.id", [round_id])]
+        return [
+            Member.model_validate(r)
+            for r in self._rows(
+                "SELECT m.* FROM member m JOIN round_member rm ON rm.member_id = m.id "
+                "WHERE rm.round_id = ? AND NOT EXISTS (SELECT 1 FROM response_status s WHERE "
+                "s.round_id = rm.round_id AND s.member_id = rm.member_id) ORDER BY m.id",
+                [round_id],
+            )
+        ]
 
     def answered_count(self, round_id: int) -> int:
         """Return how many people answered (stored at close, live while open)."""
         row = self.round_row(round_id)
         if row and row["answered_count"] is not None:
             return int(row["answered_count"])
-        rows = self._rows("SELECT COUNT(*) AS n FROM response_status WHERE round_id = ?",
-                          [round_id])
+        rows = self._rows(
+            "SELECT COUNT(*) AS n FROM response_status WHERE round_id = ?", [round_id]
+        )
         return int(rows[0]["n"])
 
     def has_answered(self, round_id: int, member_id: int) -> bool:
         """Return whether a member answered an open round."""
-        return bool(self._rows("SELECT 1 FROM response_status WHERE round_id = ? AND member_id = ?",
-                               [round_id, member_id]))
+        return bool(
+            self._rows(
+                "SELECT 1 FROM response_status WHERE round_id = ? AND member_id = ?",
+                [round_id, member_id],
+            )
+        )
 
     # answers --------------------------------------------------------------------------
-    def save_answers(self, round_id: int, member_id: int, edit_key: str,
-                     rows: list[dict[str, Any]], cleared: list[str], answered_on: str) -> None:
+    def save_answers(
+        self,
+        round_id: int,
+        member_id: int,
+        edit_key: str,
+        rows: list[dict[str, Any]],
+        cleared: list[str],
+        answered_on: str,
+    ) -> None:
         """Store or replace one person's answers, with their answer status, atomically.
 
         Each row has ``id``, ``question_id``, ``respondent``, ``value``,
@@ -192,31 +259,48 @@ class Store:
         """
         with self.db.atomic():
             for qid in [row["question_id"] for row in rows] + cleared:
-                self.db.execute("DELETE FROM response WHERE round_id = ? AND edit_key = ? "
-                                "AND question_id = ?", [round_id, edit_key, qid])
+                self.db.execute(
+                    "DELETE FROM response WHERE round_id = ? AND edit_key = ? AND question_id = ?",
+                    [round_id, edit_key, qid],
+                )
             for row in rows:
-                self.db.table("response").insert({"round_id": round_id, "edit_key": edit_key,
-                                                  **row})
-            self.db.execute("INSERT OR IGNORE INTO round_member (round_id, member_id) "
-                            "VALUES (?, ?)", [round_id, member_id])
-            self.db.execute("INSERT OR IGNORE INTO response_status (round_id, member_id, "
-                            "answered_on) VALUES (?, ?, ?)", [round_id, member_id, answered_on])
+                self.db.table("response").insert(
+                    {"round_id": round_id, "edit_key": edit_key, **row}
+                )
+            self.db.execute(
+                "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
+                [round_id, member_id],
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO response_status (round_id, member_id, "
+                "answered_on) VALUES (?, ?, ?)",
+                [round_id, member_id, answered_on],
+            )
 
     def answers_by_key(self, round_id: int, edit_key: str) -> dict[str, dict[str, Any]]:
         """Return one person's current answers keyed by question id."""
-        return {r["question_id"]: r for r in self._rows(
-            "SELECT * FROM response WHERE round_id = ? AND edit_key = ?", [round_id, edit_key])}
+        return {
+            r["question_id"]: r
+            for r in self._rows(
+                "SELECT * FROM response WHERE round_id = ? AND edit_key = ?", [round_id, edit_key]
+            )
+        }
 
     def responses(self, round_id: int) -> list[dict[str, Any]]:
         """Return every answer of a round (respondent only where the team stores it)."""
-        return self._rows("SELECT question_id, respondent, value, answered_at FROM response "
-                          "WHERE round_id = ? ORDER BY question_id, value", [round_id])
+        return self._rows(
+            "SELECT question_id, respondent, value, answered_at FROM response "
+            "WHERE round_id = ? ORDER BY question_id, value",
+            [round_id],
+        )
 
     def seal(self, round_id: int, members: int, answered: int) -> None:
         """At close: keep the counts, then erase everything that links answers to people."""
         with self.db.atomic():
-            self.db.execute("UPDATE round SET member_count = ?, answered_count = ?, secret = NULL "
-                            "WHERE id = ?", [members, answered, round_id])
+            self.db.execute(
+                "UPDATE round SET member_count = ?, answered_count = ?, secret = NULL WHERE id = ?",
+                [members, answered, round_id],
+            )
             self.db.execute("UPDATE response SET edit_key = NULL WHERE round_id = ?", [round_id])
             self.db.execute("DELETE FROM response_status WHERE round_id = ?", [round_id])
 
@@ -227,16 +311,21 @@ class Store:
             "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale "
             "FROM response p JOIN round r ON r.id = p.round_id JOIN team t ON t.id = r.team_id "
             "JOIN round_question q ON q.round_id = p.round_id AND q.question_id = p.question_id "
-            "ORDER BY t.id, r.opens_at, q.position, p.value")
+            "ORDER BY t.id, r.opens_at, q.position, p.value"
+        )
 
     def first_seen(self, platform: str, event_id: str, now: datetime) -> bool:
         """Record an inbound event; False when it was seen before (a redelivery)."""
-        cur = self.db.execute("INSERT OR IGNORE INTO inbound_event (platform, event_id, seen_at) "
-                              "VALUES (?, ?, ?)", [platform, event_id, iso(now)])
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO inbound_event (platform, event_id, seen_at) VALUES (?, ?, ?)",
+            [platform, event_id, iso(now)],
+        )
         return cur.rowcount == 1
 
     def purge_closed_before(self, cutoff: datetime) -> int:
         """Delete rounds (and their answers) closed before ``cutoff``; return how many."""
-        cur = self.db.execute("DELETE FROM round WHERE status IN ('closed', 'missed', 'cancelled') "
-                              "AND closes_at < ?", [iso(cutoff)])
+        cur = self.db.execute(
+            "DELETE FROM round WHERE status IN ('closed', 'missed', 'cancelled') AND closes_at < ?",
+            [iso(cutoff)],
+        )
         return cur.rowcount

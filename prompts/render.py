@@ -14,8 +14,13 @@ from prompts.catalog import norm_locale, t
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 JSON_SURFACES = ("slack", "teams")
-EXTENSIONS = {"slack": ".json.j2", "teams": ".json.j2", "text": ".txt.j2",
-              "markdown": ".md.j2", "html": ".html.j2"}
+EXTENSIONS = {
+    "slack": ".json.j2",
+    "teams": ".json.j2",
+    "text": ".txt.j2",
+    "markdown": ".md.j2",
+    "html": ".html.j2",
+}
 
 
 def slack_escape(value: object) -> str:
@@ -30,9 +35,14 @@ def _json_string(value: object) -> str:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), undefined=StrictUndefined,
-                      autoescape=False, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=False)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
     env.filters["se"] = slack_escape
     env.filters["js"] = _json_string
     return env

@@ -63,24 +63,34 @@ def lc(settings: Settings, clock: ManualClock, console: ConsoleAdapter) -> Itera
 
 def people(n: int) -> list[Actor]:
     """Return ``n`` console people named p1, p2, ..."""
-    return [Actor(platform="console", user_id=f"p{i}", display_name=f"Persoon {i}")
-            for i in range(1, n + 1)]
+    return [
+        Actor(platform="console", user_id=f"p{i}", display_name=f"Persoon {i}")
+        for i in range(1, n + 1)
+    ]
 
 
-def make_team(lc: Lifecycle, console: ConsoleAdapter, team_id: str = "wijk", size: int = 6,
-              anonymity: str = "anonymous") -> list[Actor]:
+def make_team(
+    lc: Lifecycle,
+    console: ConsoleAdapter,
+    team_id: str = "wijk",
+    size: int = 6,
+    anonymity: str = "anonymous",
+) -> list[Actor]:
     """Create a console team with ``size`` members, a manager and a coach; return the members."""
     members = people(size)
     console.rosters[team_id] = members
     lc.directory.ensure_programme("prog", "Programma")
-    conv = lc.directory.upsert_conversation(ConversationRef(platform="console",
-                                                            external_id=team_id, name=team_id))
-    lc.directory.create_team(team_id, f"Team {team_id}", "prog", conv, "console",
-                             lc.clock.now(), anonymity=anonymity)
+    conv = lc.directory.upsert_conversation(
+        ConversationRef(platform="console", external_id=team_id, name=team_id)
+    )
+    lc.directory.create_team(
+        team_id, f"Team {team_id}", "prog", conv, "console", lc.clock.now(), anonymity=anonymity
+    )
     from bot.models import RoleName
 
     for user, role in (("mgr", RoleName.MANAGER), ("coach", RoleName.COACH)):
-        member = lc.directory.upsert_member(Actor(platform="console", user_id=user,
-                                                  display_name=user))
+        member = lc.directory.upsert_member(
+            Actor(platform="console", user_id=user, display_name=user)
+        )
         lc.directory.grant(member.id, "programme", "prog", role)
     return members

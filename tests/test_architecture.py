@@ -7,8 +7,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLATFORM = ("slack_bolt", "slack_sdk", "microsoft_agents", "botbuilder", "aiohttp")
-DATABASE = ("sqlite_utils", "sqlite3", "bot.store", "bot.directory", "bot.deliveries", "bot.db",
-            "bot.migrations")
+DATABASE = (
+    "sqlite_utils",
+    "sqlite3",
+    "bot.store",
+    "bot.directory",
+    "bot.deliveries",
+    "bot.db",
+    "bot.migrations",
+)
 # The composition root may wire adapters to the core; nothing else in the core may.
 COMPOSITION_ROOT = {"cli.py", "cli_serve.py"}
 
@@ -30,8 +37,11 @@ def _hits(folder: str, banned: tuple[str, ...], skip: set[str] = frozenset()) ->
         if path.name in skip:
             continue
         for name in _imports(path):
-            if name.split(".")[0] in banned or name in banned or name.startswith(
-                    tuple(b + "." for b in banned)):
+            if (
+                name.split(".")[0] in banned
+                or name in banned
+                or name.startswith(tuple(b + "." for b in banned))
+            ):
                 hits.append(f"{path.relative_to(ROOT)} imports {name}")
     return hits
 
@@ -59,7 +69,8 @@ def test_only_the_store_modules_hold_sql() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
             if path.name not in sql_modules and any(
-                    kw in text for kw in ("SELECT ", "INSERT INTO", "UPDATE round", "DELETE FROM")):
+                kw in text for kw in ("SELECT ", "INSERT INTO", "UPDATE round", "DELETE FROM")
+            ):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
 

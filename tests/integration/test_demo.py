@@ -12,7 +12,8 @@ from bot.cli import app
 
 
 def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     runner = CliRunner()
     out = tmp_path / "X"
     result = runner.invoke(app, ["demo", "--seed", "1", "--out", str(out)])
@@ -25,12 +26,22 @@ def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     for title in ("Start", "Opfris", "Afronding"):
         assert title in digest
     assert "| Start | Opfrismoment | Afronding |" in digest  # phases compared side by side
-    exported = runner.invoke(app, ["export", "--db", str(out / "reflectiebot.db"),
-                                   "--format", "json"])
+    exported = runner.invoke(
+        app, ["export", "--db", str(out / "reflectiebot.db"), "--format", "json"]
+    )
     assert exported.exit_code == 0, exported.output
     records = json.loads(exported.stdout)
-    assert records and {"team", "round_id", "phase", "question_id", "question_text", "kind",
-                        "value", "answered_at", "respondent"} <= set(records[0])
+    assert records and {
+        "team",
+        "round_id",
+        "phase",
+        "question_id",
+        "question_text",
+        "kind",
+        "value",
+        "answered_at",
+        "respondent",
+    } <= set(records[0])
     anonymous = [r for r in records if r["team"] == "leefbare-wijk"]
     assert anonymous and all(r["respondent"] is None for r in anonymous)
     assert any(r["respondent"] for r in records if r["team"] == "energieloket")
@@ -40,8 +51,9 @@ def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     runner = CliRunner()
     digests = []
     for name in ("a", "b"):
-        result = runner.invoke(app, ["demo", "--seed", "7", "--out", str(tmp_path / name),
-                                     "--quiet"])
+        result = runner.invoke(
+            app, ["demo", "--seed", "7", "--out", str(tmp_path / name), "--quiet"]
+        )
         assert result.exit_code == 0, result.output
         digests.append((tmp_path / name / "digest.md").read_text(encoding="utf-8"))
     # Pseudonyms are random by design; compare everything else.

@@ -34,18 +34,20 @@ def _answer_all(lc: Lifecycle, rnd_id: int, scale: str = "3") -> dict[str, str]:
     return answers
 
 
-async def test_open_posts_round_and_snapshots_questions(lc: Lifecycle,
-                                                        console: ConsoleAdapter) -> None:
-    rnd, members = await _open(lc, console)
+async def test_open_posts_round_and_snapshots_questions(
+    lc: Lifecycle, console: ConsoleAdapter
+) -> None:
+    rnd, _ = await _open(lc, console)
     questions = lc.store.round_questions(rnd.id)
     assert 3 <= len(questions) <= 6
     assert any(q.kind == "text" for q in questions)
-    (where, text), = console.transcript
+    ((where, text),) = console.transcript
     assert where == "#wijk" and "0 van 6 beantwoord" in text
 
 
 async def test_edit_before_close_is_kept_and_answer_after_close_refused(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console, "named")
     first = record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id, "2"), clock.now())
     assert first.ok and not first.updated
@@ -63,7 +65,8 @@ async def test_edit_before_close_is_kept_and_answer_after_close_refused(
 
 
 async def test_invalid_values_get_clear_messages_and_store_nothing(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console)
     answers = _answer_all(lc, rnd.id)
     scale_id = next(q.question_id for q in lc.store.round_questions(rnd.id) if q.kind == "scale")
@@ -78,7 +81,8 @@ async def test_invalid_values_get_clear_messages_and_store_nothing(
 
 
 async def test_anonymous_round_leaves_no_link_from_answer_to_person(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console, "anonymous")
     for m in members[:4]:
         assert record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now()).ok
@@ -97,7 +101,8 @@ async def test_anonymous_round_leaves_no_link_from_answer_to_person(
 
 
 async def test_named_and_pseudonymous_store_what_was_agreed(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console, "pseudonymous")
     record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
     respondents = {r["respondent"] for r in lc.db.query("SELECT respondent FROM response")}
@@ -105,7 +110,8 @@ async def test_named_and_pseudonymous_store_what_was_agreed(
 
 
 async def test_reminder_goes_only_to_those_who_did_not_answer(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console)
     for m in members[:4]:
         record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
@@ -118,7 +124,8 @@ async def test_reminder_goes_only_to_those_who_did_not_answer(
 
 
 async def test_close_sends_digest_to_channel_and_coach_once(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock) -> None:
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
     rnd, members = await _open(lc, console)
     for m in members:
         record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
@@ -133,11 +140,16 @@ async def test_close_sends_digest_to_channel_and_coach_once(
     assert "6 van 6 (100%)" in digest
 
 
-@pytest.mark.parametrize("late_minutes, expected", [(60, RoundStatus.OPEN),
-                                                    (7 * 60, RoundStatus.MISSED)])
+@pytest.mark.parametrize(
+    "late_minutes, expected", [(60, RoundStatus.OPEN), (7 * 60, RoundStatus.MISSED)]
+)
 async def test_grace_window_opens_late_or_marks_missed(
-        lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock, late_minutes: int,
-        expected: RoundStatus) -> None:
+    lc: Lifecycle,
+    console: ConsoleAdapter,
+    clock: ManualClock,
+    late_minutes: int,
+    expected: RoundStatus,
+) -> None:
     from datetime import date
 
     make_team(lc, console)

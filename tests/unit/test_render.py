@@ -13,28 +13,69 @@ from prompts.views import CellView, DigestView, HomeView, OptionView, QuestionVi
 
 
 def _round(status: str = "open") -> RoundView:
-    qs = [QuestionView(id="a.scale", kind="scale", text="Schaal <b>&", low="laag", high="hoog",
-                       current="3"),
-          QuestionView(id="a.choice", kind="choice", text="Keuze",
-                       options=[OptionView(id="x", text="X"), OptionView(id="y", text="Y")]),
-          QuestionView(id="a.text", kind="text", text="Open", why="Omdat")]
-    return RoundView(id=1, team_name="Team", phase="start", phase_label="Start", title="Start",
-                     intro="Intro", status=status, closes_local="vr 15 jan 2027, 17:00",
-                     anonymity="anonymous", answered=2, total=6, rate=33, questions=qs,
-                     recap=["Gedeeld beeld: mediaan 3"])
+    qs = [
+        QuestionView(
+            id="a.scale", kind="scale", text="Schaal <b>&", low="laag", high="hoog", current="3"
+        ),
+        QuestionView(
+            id="a.choice",
+            kind="choice",
+            text="Keuze",
+            options=[OptionView(id="x", text="X"), OptionView(id="y", text="Y")],
+        ),
+        QuestionView(id="a.text", kind="text", text="Open", why="Omdat"),
+    ]
+    return RoundView(
+        id=1,
+        team_name="Team",
+        phase="start",
+        phase_label="Start",
+        title="Start",
+        intro="Intro",
+        status=status,
+        closes_local="vr 15 jan 2027, 17:00",
+        anonymity="anonymous",
+        answered=2,
+        total=6,
+        rate=33,
+        questions=qs,
+        recap=["Gedeeld beeld: mediaan 3"],
+    )
 
 
 def _contexts() -> dict[str, dict[str, object]]:
-    digest = DigestView(round=_round("closed"), threshold=3, flags=["let op"], cells=[
-        CellView(id="a.scale", kind="scale", text="Schaal", n=4, median=3.0,
-                 counts=[("1", 0), ("2", 1), ("3", 2), ("4", 1), ("5", 0)]),
-        CellView(id="a.choice", kind="choice", text="Keuze", n=2, suppressed=True),
-        CellView(id="a.text", kind="text", text="Open", n=1, texts=["<tekst> & meer"])])
-    return {"message": {"text": "Hallo"}, "round_open": {"round": _round()},
-            "round_update": {"round": _round("closed")}, "form": {"round": _round()},
-            "reminder": {"round": _round()}, "digest": {"digest": digest},
-            "home": {"home": HomeView(name="Anna", open_rounds=[_round()],
-                                      teams=[{"id": "t", "name": "T", "role": "coach"}])}}
+    digest = DigestView(
+        round=_round("closed"),
+        threshold=3,
+        flags=["let op"],
+        cells=[
+            CellView(
+                id="a.scale",
+                kind="scale",
+                text="Schaal",
+                n=4,
+                median=3.0,
+                counts=[("1", 0), ("2", 1), ("3", 2), ("4", 1), ("5", 0)],
+            ),
+            CellView(id="a.choice", kind="choice", text="Keuze", n=2, suppressed=True),
+            CellView(id="a.text", kind="text", text="Open", n=1, texts=["<tekst> & meer"]),
+        ],
+    )
+    return {
+        "message": {"text": "Hallo"},
+        "round_open": {"round": _round()},
+        "round_update": {"round": _round("closed")},
+        "form": {"round": _round()},
+        "reminder": {"round": _round()},
+        "digest": {"digest": digest},
+        "home": {
+            "home": HomeView(
+                name="Anna",
+                open_rounds=[_round()],
+                teams=[{"id": "t", "name": "T", "role": "coach"}],
+            )
+        },
+    }
 
 
 SURFACES = sorted(p.name for p in TEMPLATES_DIR.iterdir() if p.is_dir())
@@ -78,4 +119,5 @@ def test_both_languages_have_the_same_message_keys() -> None:
 def test_catalog_files_exist_in_pairs() -> None:
     root = Path(TEMPLATES_DIR).parent / "messages"
     assert {p.name for p in (root / "nl").glob("*.yaml")} == {
-        p.name for p in (root / "en").glob("*.yaml")}
+        p.name for p in (root / "en").glob("*.yaml")
+    }

@@ -12,7 +12,11 @@ from bot.settings import SettingsError, load_settings
 def test_defaults() -> None:
     s = load_settings()
     assert (s.timezone, s.locale, s.round_working_days, s.grace_minutes) == (
-        "Europe/Amsterdam", "nl", 5, 360)
+        "Europe/Amsterdam",
+        "nl",
+        5,
+        360,
+    )
     assert not s.slack_enabled
 
 

@@ -19,9 +19,21 @@ def test_migrations_apply_from_empty_file_and_again_as_no_op(tmp_path: Path) -> 
     path = tmp_path / "r.db"
     db = open_db(path)
     tables = set(db.table_names())
-    assert {"programme", "team", "member", "team_member", "role", "milestone", "round",
-            "round_question", "delivery", "response", "response_status", "conversation",
-            "inbound_event"} <= tables
+    assert {
+        "programme",
+        "team",
+        "member",
+        "team_member",
+        "role",
+        "milestone",
+        "round",
+        "round_question",
+        "delivery",
+        "response",
+        "response_status",
+        "conversation",
+        "inbound_event",
+    } <= tables
     applied = list(db.query("SELECT name FROM _sqlite_migrations"))
     db.close()
     again = open_db(path)
@@ -37,21 +49,30 @@ async def test_one_open_round_per_team(lc: Lifecycle, console, clock: ManualCloc
     assert first.status is RoundStatus.OPEN
     try:
         await lc.start_round("wijk", "freshup", None, clock.now())
-    except Exception as exc:  # noqa: BLE001 - asserting the refusal below
+    except Exception as exc:
         assert getattr(exc, "key", "") == "round_error.already_open"
     else:
         raise AssertionError("a second open round was allowed")
     assert [r.status for r in lc.store.rounds_of("wijk")].count(RoundStatus.OPEN) == 1
 
 
-async def test_delivery_claimed_once_even_by_two_connections(tmp_path: Path, settings,
-                                                             clock: ManualClock) -> None:
+async def test_delivery_claimed_once_even_by_two_connections(
+    tmp_path: Path, settings, clock: ManualClock
+) -> None:
     path = tmp_path / "two.db"
     one, two = open_db(path), open_db(path)
     lc = Lifecycle(one, settings, clock)
     make_team(lc, ConsoleAdapter())
-    rnd = lc.store.insert_round(team_id="wijk", phase=Phase.START, seq=0, set_id="start", opens_at=clock.now(), remind_at=None,
-                                closes_at=clock.now() + timedelta(days=3), anonymity="anonymous")
+    rnd = lc.store.insert_round(
+        team_id="wijk",
+        phase=Phase.START,
+        seq=0,
+        set_id="start",
+        opens_at=clock.now(),
+        remind_at=None,
+        closes_at=clock.now() + timedelta(days=3),
+        anonymity="anonymous",
+    )
     a, b = Deliveries(one), Deliveries(two)
     assert a.add(rnd.id, Purpose.OPEN, clock.now(), conversation_id=1)
     assert not b.add(rnd.id, Purpose.OPEN, clock.now(), conversation_id=1)
@@ -60,4 +81,3 @@ async def test_delivery_claimed_once_even_by_two_connections(tmp_path: Path, set
     # A crash after the claim leaves 'sending'; later it becomes 'uncertain', never resent.
     assert a.expire_sending(clock.now() + timedelta(minutes=11)) == 1
     assert b.due(clock.now() + timedelta(days=1)) == []
-
