@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -16,6 +16,7 @@ SETS_FILE = Path(__file__).parent / "sets.yaml"
 PHASES = ("start", "freshup", "wrapup")
 LOCALES = ("nl", "en")
 TEXT_MAX = 2000
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class LibraryError(ValueError):
@@ -35,9 +36,9 @@ class Kind(StrEnum):
 
 
 class Text(BaseModel):
-    """A text in both languages; both are required."""
+    """A text in both languages; both are required and may not be blank."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     nl: str = Field(min_length=1)
     en: str = Field(min_length=1)
 
@@ -85,25 +86,40 @@ class Question(BaseModel):
     theme: str = ""
     kind: Kind
     text: Text
-    why: Text | None = None
+    why: Text
     labels: ScaleLabels | None = None
     options: list[Option] = Field(default_factory=list)
     pitfall: str | None = None
+    signals: list[str] = Field(default_factory=list)
     source: Source
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Question:
-        if self.kind is Kind.SCALE and self.labels is None:
-            raise ValueError(f"{self.id}: a scale question needs labels (low and high)")
-        if self.kind is Kind.CHOICE and len(self.options) < 2:
-            raise ValueError(f"{self.id}: a choice question needs at least two options")
-        if self.kind is not Kind.CHOICE and self.options:
-            raise ValueError(f"{self.id}: only choice questions have options")
+        kind, pick = self.kind, self.answer_values()
+        checks = {
+            "a scale question needs labels (low and high)": kind is Kind.SCALE and not self.labels,
+            "a choice question needs at least two options": kind is Kind.CHOICE and len(pick) < 2,
+            "only choice questions have options": kind is not Kind.CHOICE and bool(self.options),
+            "duplicate option id": len(set(self.option_ids())) != len(self.options),
+            "signals need a pitfall": bool(self.signals) and not self.pitfall,
+            "a pitfall needs signals": bool(self.pitfall and pick and not self.signals),
+            "signals must be possible answers": not set(self.signals) <= set(pick),
+        }
+        if failed := [msg for msg, bad in checks.items() if bad]:
+            raise ValueError(f"{self.id}: {'; '.join(failed)}")
         return self
 
     def option_ids(self) -> list[str]:
         """Return the ids of the options, in order."""
         return [o.id for o in self.options]
+
+    def answer_values(self) -> list[str]:
+        """Return the stored values a closed question accepts (empty for text)."""
+        return [str(v) for v in range(1, 6)] if self.kind is Kind.SCALE else self.option_ids()
+
+    def signals_pitfall(self, value: str) -> bool:
+        """Return whether the stored answer ``value`` points to this question's pitfall."""
+        return self.pitfall is not None and value in self.signals
 
 
 class Theme(BaseModel):
@@ -113,6 +129,14 @@ class Theme(BaseModel):
     title: Text
     framework: str
     description: Text | None = None
+
+
+class Pitfall(BaseModel):
+    """A pitfall the documents warn about; questions name it so a digest can flag it."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: Text
+    source: Source
 
 
 class Step(BaseModel):
@@ -130,8 +154,10 @@ class RoundSet(BaseModel):
     id: str
     title: Text
     intro: Text
-    steps: list[Step]
+    steps: list[Step] = Field(min_length=1)
     source: Source | None = None
+    recap: bool = False
+    """Show the team its aggregated start answers to repeated questions before asking again."""
 
     def question_ids(self) -> list[str]:
         """Return all question ids in the order they are asked."""
@@ -145,6 +171,7 @@ class Library(BaseModel):
     themes: dict[str, Theme]
     rounds: dict[str, RoundSet]
     exercises: dict[str, RoundSet]
+    pitfalls: dict[str, Pitfall] = Field(default_factory=dict)
 
     def round_set(self, set_id: str) -> RoundSet:
         """Return a set by id: a phase (``start``), ``exercise:<id>`` or ``theme:<theme>``.
@@ -167,13 +194,19 @@ class Library(BaseModel):
         closed = [q.id for q in chosen if q.kind is not Kind.TEXT][:4]
         texts = [q.id for q in chosen if q.kind is Kind.TEXT][:1]
         info = self.themes[theme]
-        return RoundSet(id=f"theme:{theme}", title=info.title,
-                        intro=info.description or info.title, steps=[Step(questions=closed + texts)])
+        return RoundSet(
+            id=f"theme:{theme}",
+            title=info.title,
+            intro=info.description or info.title,
+            steps=[Step(questions=closed + texts)],
+        )
 
     def questions_of(self, set_id: str) -> list[tuple[int, Question]]:
         """Return ``(step_index, question)`` pairs of a set, in the order they are asked."""
         rs = self.round_set(set_id)
-        return [(i, self.questions[qid]) for i, step in enumerate(rs.steps) for qid in step.questions]
+        return [
+            (i, self.questions[qid]) for i, step in enumerate(rs.steps) for qid in step.questions
+        ]
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:
@@ -193,25 +226,20 @@ def parse_library(library_dir: Path = LIBRARY_DIR, sets_file: Path = SETS_FILE) 
 
     Args:
         library_dir: Folder with one YAML file per theme.
-        sets_file: YAML file with themes, default rounds and exercises.
+        sets_file: YAML file with themes, pitfalls, default rounds and exercises.
 
     Raises:
         LibraryError: With all problems found.
     """
     problems: list[str] = []
     sets = _read_yaml(sets_file, problems) or {}
-    themes: dict[str, Theme] = {}
-    for name, raw in (sets.get("themes") or {}).items():
-        try:
-            themes[name] = Theme.model_validate(raw)
-        except ValidationError as exc:
-            problems += _errors(f"sets.yaml themes.{name}", exc)
+    themes = _parse_map(sets, "themes", Theme, problems)
+    pitfalls = _parse_map(sets, "pitfalls", Pitfall, problems)
     questions: dict[str, Question] = {}
     for path in sorted(library_dir.glob("*.yaml")):
         data = _read_yaml(path, problems) or {}
-        file_theme = data.get("theme", "")
         for i, raw in enumerate(data.get("questions") or []):
-            raw = {"theme": file_theme, **raw}
+            raw = {"theme": data.get("theme", ""), **raw}
             try:
                 q = Question.model_validate(raw)
             except ValidationError as exc:
@@ -223,21 +251,44 @@ def parse_library(library_dir: Path = LIBRARY_DIR, sets_file: Path = SETS_FILE) 
     for q in questions.values():
         if q.theme not in themes:
             problems.append(f"{q.id}: unknown theme {q.theme!r}")
-        for phase in q.phases:
-            if phase not in PHASES:
-                problems.append(f"{q.id}: unknown phase {phase!r}")
+        elif not q.id.startswith(q.theme + "."):
+            problems.append(f"{q.id}: id must start with its theme {q.theme!r}")
+        problems += [f"{q.id}: unknown phase {p!r}" for p in q.phases if p not in PHASES]
+        if q.pitfall and q.pitfall not in pitfalls:
+            problems.append(f"{q.id}: unknown pitfall {q.pitfall!r}")
     rounds = _parse_sets(sets.get("rounds") or {}, "rounds", questions, problems)
     exercises = _parse_sets(sets.get("exercises") or {}, "exercises", questions, problems)
     for phase in PHASES:
         if phase not in rounds:
             problems.append(f"sets.yaml: no default round for phase {phase!r}")
+            continue
+        problems += [
+            f"sets.yaml rounds.{phase}: {qid} is not asked in phase {phase!r}"
+            for qid in rounds[phase].question_ids()
+            if qid in questions and phase not in questions[qid].phases
+        ]
     if problems:
         raise LibraryError(problems)
-    return Library(questions=questions, themes=themes, rounds=rounds, exercises=exercises)
+    return Library(
+        questions=questions, themes=themes, rounds=rounds, exercises=exercises, pitfalls=pitfalls
+    )
 
 
-def _parse_sets(raw_sets: dict[str, Any], section: str, questions: dict[str, Question],
-                problems: list[str]) -> dict[str, RoundSet]:
+def _parse_map(
+    sets: dict[str, Any], section: str, model: type[_M], problems: list[str]
+) -> dict[str, _M]:
+    result: dict[str, _M] = {}
+    for name, raw in (sets.get(section) or {}).items():
+        try:
+            result[name] = model.model_validate(raw)
+        except ValidationError as exc:
+            problems += _errors(f"sets.yaml {section}.{name}", exc)
+    return result
+
+
+def _parse_sets(
+    raw_sets: dict[str, Any], section: str, questions: dict[str, Question], problems: list[str]
+) -> dict[str, RoundSet]:
     result: dict[str, RoundSet] = {}
     for set_id, raw in raw_sets.items():
         try:
@@ -248,6 +299,8 @@ def _parse_sets(raw_sets: dict[str, Any], section: str, questions: dict[str, Que
         for qid in rs.question_ids():
             if qid not in questions:
                 problems.append(f"sets.yaml {section}.{set_id}: unknown question {qid}")
+        if len(set(rs.question_ids())) != len(rs.question_ids()):
+            problems.append(f"sets.yaml {section}.{set_id}: a question is asked twice")
         result[set_id] = rs
     return result
 
@@ -274,6 +327,7 @@ def check_citations(library: Library, seeds_dir: Path) -> list[str]:
     cache: dict[str, list[str]] = {}
     cited: list[tuple[str, Source]] = [(q.id, q.source) for q in library.questions.values()]
     cited += [(f"exercise {e.id}", e.source) for e in library.exercises.values() if e.source]
+    cited += [(f"pitfall {name}", p.source) for name, p in library.pitfalls.items()]
     for owner, src in cited:
         path = seeds_dir / src.file
         if src.file not in cache:
@@ -286,7 +340,9 @@ def check_citations(library: Library, seeds_dir: Path) -> list[str]:
         if first < 1 or last < first or last > len(lines):
             problems.append(f"{owner}: lines {src.lines} outside {src.file} (1-{len(lines)})")
             continue
-        if src.quote and _normalise(src.quote) not in _normalise("\n".join(lines[first - 1:last])):
+        if src.quote and _normalise(src.quote) not in _normalise(
+            "\n".join(lines[first - 1 : last])
+        ):
             problems.append(f"{owner}: quote {src.quote!r} not in {src.file} lines {src.lines}")
     return problems
 
