@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import sqlite3
 from dataclasses import dataclass, field
@@ -17,14 +16,14 @@ from bot.directory import Directory
 from bot.fanout import Fanout
 from bot.messages import ConversationRef
 from bot.models import Phase, Purpose, RoleName, Round, RoundStatus, Team
+from bot.planning import ensure_team, plan_timeline
 from bot.ports import ChatPort
 from bot.settings import Settings
 from bot.snapshot import question_rows
 from bot.store import Store
-from prompts.catalog import t
 from prompts.library import Library, load_library
 from scheduler.calendar import Calendar
-from scheduler.planner import ExistingRound, PlanDiff, diff_plan, plan_rounds
+from scheduler.planner import PlanDiff
 
 log = logging.getLogger(__name__)
 PLANNED_PHASES = (Phase.START, Phase.FRESHUP, Phase.WRAPUP)
@@ -79,6 +78,7 @@ class Lifecycle:
         self.store = Store(db)
         self.deliveries = Deliveries(db)
         self.fanout = Fanout(self)
+        self._retained_at: datetime | None = None
 
     def surface(self, platform: str) -> str:
         """Return the template family for a platform (``text`` when no adapter is wired)."""
@@ -98,26 +98,7 @@ class Lifecycle:
     # teams and plans ------------------------------------------------------------------
     def ensure_team(self, conversation: ConversationRef, now: datetime) -> Team:
         """Return the team of a conversation, creating one with default settings if new."""
-        team = self.directory.team_by_conversation(conversation.platform, conversation.external_id)
-        if team:
-            return team
-        programme = "standaard"
-        self.directory.ensure_programme(
-            programme, t("team.default_programme", self.settings.locale)
-        )
-        slug = re.sub(r"[^a-z0-9]+", "-", (conversation.name or conversation.external_id).lower())
-        conv_id = self.directory.upsert_conversation(conversation)
-        return self.directory.create_team(
-            self.directory.unique_team_id(slug.strip("-") or "team"),
-            conversation.name or conversation.external_id,
-            programme,
-            conv_id,
-            conversation.platform,
-            now,
-            locale=self.settings.locale,
-            timezone=self.settings.timezone,
-            open_days=self.settings.round_working_days,
-        )
+        return ensure_team(self, conversation, now)
 
     def plan(
         self, team_id: str, start: date, freshups: list[date], end: date, now: datetime
@@ -127,38 +108,7 @@ class Lifecycle:
         Raises:
             scheduler.planner.PlanError: For impossible dates (the team is left as it was).
         """
-        team = self._team(team_id)
-        planned = plan_rounds(start, end, freshups, self.calendar(team), team.open_days)
-        existing = [
-            ExistingRound(r.id, r.phase.value, r.seq, r.status.value, r.opens_at, r.closes_at)
-            for r in self.store.rounds_of(team_id)
-            if r.phase in PLANNED_PHASES and r.status is not RoundStatus.CANCELLED
-        ]
-        diff = diff_plan(existing, planned)
-        with self.db.atomic():
-            self.directory.set_milestones(
-                team_id, [(Phase(p.phase), p.seq, p.planned) for p in planned]
-            )
-            for m in diff.moved:
-                self.store.move_round(
-                    m.id, m.window.opens_at, m.window.remind_at, m.window.closes_at
-                )
-            for c in diff.cancelled:
-                self.store.set_status(
-                    c.id, RoundStatus.CANCELLED, expect=RoundStatus.PLANNED, now=now
-                )
-            for a in diff.added:
-                self.store.insert_round(
-                    team_id=team_id,
-                    phase=Phase(a.phase),
-                    seq=a.seq,
-                    set_id=a.phase,
-                    opens_at=a.window.opens_at,
-                    remind_at=a.window.remind_at,
-                    closes_at=a.window.closes_at,
-                    anonymity=team.anonymity.value,
-                )
-        return diff
+        return plan_timeline(self, self._team(team_id), start, freshups, end, now)
 
     # rounds ---------------------------------------------------------------------------
     async def start_round(
@@ -337,7 +287,17 @@ class Lifecycle:
                 report.reminded.append(rnd.id)
         self.deliveries.expire_sending(now)
         report.sent = await self.fanout.run(now)
+        self._retain(now)
         return report
+
+    def _retain(self, now: datetime) -> None:
+        # Retention is a daily concern; checking once an hour keeps the tick cheap.
+        if self._retained_at and now - self._retained_at < timedelta(hours=1):
+            return
+        self._retained_at = now
+        purged = self.store.purge_before(now - timedelta(days=self.settings.retention_days), now)
+        if purged:
+            log.info("retention: %s rounds deleted", purged)
 
     def upcoming(self, now: datetime) -> list[tuple[int, str, datetime]]:
         """Return ``(round_id, action, when)`` of every future action, for the timers."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
@@ -322,10 +322,18 @@ class Store:
         )
         return cur.rowcount == 1
 
-    def purge_closed_before(self, cutoff: datetime) -> int:
-        """Delete rounds (and their answers) closed before ``cutoff``; return how many."""
-        cur = self.db.execute(
-            "DELETE FROM round WHERE status IN ('closed', 'missed', 'cancelled') AND closes_at < ?",
-            [iso(cutoff)],
-        )
+    def purge_before(self, cutoff: datetime, now: datetime) -> int:
+        """Delete rounds that ended before ``cutoff`` with their answers; return how many.
+
+        Also forgets redelivery ids older than a day: Slack retries within minutes.
+        """
+        with self.db.atomic():
+            cur = self.db.execute(
+                "DELETE FROM round WHERE status IN ('closed', 'missed', 'cancelled') "
+                "AND closes_at < ?",
+                [iso(cutoff)],
+            )
+            self.db.execute(
+                "DELETE FROM inbound_event WHERE seen_at < ?", [iso(now - timedelta(days=1))]
+            )
         return cur.rowcount

@@ -160,3 +160,19 @@ async def test_grace_window_opens_late_or_marks_missed(
     assert lc.store.round(start.id).status is expected  # type: ignore[union-attr]
     if expected is RoundStatus.MISSED:
         assert [w for w, _ in console.transcript] == ["@mgr"]  # the manager is told, no post
+
+
+async def test_retention_deletes_rounds_and_answers_after_the_set_days(
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    rnd, members = await _open(lc, console)
+    record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
+    clock.set(rnd.closes_at)
+    await lc.reconcile(clock.now())
+    clock.advance(timedelta(days=lc.settings.retention_days - 1))
+    await lc.reconcile(clock.now())
+    assert lc.store.responses(rnd.id) != []  # not yet
+    clock.advance(timedelta(days=2))
+    await lc.reconcile(clock.now())
+    assert lc.store.round(rnd.id) is None
+    assert list(lc.db.query("SELECT * FROM response")) == []
