@@ -84,25 +84,43 @@ def _attributed(row: dict[str, str], rnd: Round) -> str:
     return f"{row['respondent']}: {row['value']}"
 
 
-def _scale_medians(lc: Lifecycle, rnd: Round, locale: str) -> dict[str, tuple[str, float | None]]:
-    """Return ``question_id -> (text, median)`` of a round's scale questions (None: suppressed)."""
+def _summaries(lc: Lifecycle, rnd: Round, locale: str) -> dict[str, tuple[str, str | None]]:
+    """Return ``question_id -> (text, summary)`` for a round's scale and choice questions.
+
+    A scale is summarised by its median, a choice by its most chosen option and share; the
+    summary is None where an anonymous team's small group must stay hidden.
+    """
     answers: dict[str, list[str]] = {}
     for row in lc.store.responses(rnd.id):
         answers.setdefault(row["question_id"], []).append(row["value"])
     threshold = lc.settings.suppression_threshold
-    out: dict[str, tuple[str, float | None]] = {}
+    out: dict[str, tuple[str, str | None]] = {}
     for q in lc.store.round_questions(rnd.id):
-        if q.kind == "scale":
-            values = answers.get(q.question_id, [])
-            median = None if _suppress(rnd, len(values), threshold) else _median(values)
-            out[q.question_id] = (question_view(q, locale).text, median)
+        if q.kind == "text":
+            continue
+        values = answers.get(q.question_id, [])
+        view = question_view(q, locale)
+        summary: str | None = None
+        if values and not _suppress(rnd, len(values), threshold):
+            if q.kind == "scale":
+                summary = t("digest.median_value", locale, value=_median(values))
+            else:
+                top, count = Counter(values).most_common(1)[0]
+                label = next((o.text for o in view.options if o.id == top), top)
+                summary = t(
+                    "digest.top_choice",
+                    locale,
+                    option=label,
+                    share=round(100 * count / len(values)),
+                )
+        out[q.question_id] = (view.text, summary)
     return out
 
 
 def compare_view(lc: Lifecycle, team: Team, locale: str) -> CompareView:
     """Compare scale questions asked in more than one closed round of a team, by phase."""
     labels: list[str] = []
-    medians: dict[str, dict[str, float | None]] = {}
+    medians: dict[str, dict[str, str | None]] = {}
     texts: dict[str, str] = {}
     for rnd in lc.store.rounds_of(team.id):
         if rnd.status is not RoundStatus.CLOSED:
@@ -111,7 +129,7 @@ def compare_view(lc: Lifecycle, team: Team, locale: str) -> CompareView:
         if rnd.phase.value == "freshup" and rnd.seq:
             label = f"{label} {rnd.seq + 1}"
         labels.append(label)
-        for qid, (text, median) in _scale_medians(lc, rnd, locale).items():
+        for qid, (text, median) in _summaries(lc, rnd, locale).items():
             texts.setdefault(qid, text)
             medians.setdefault(qid, {})[label] = median
     rows = [
@@ -141,7 +159,7 @@ def recap_lines(lc: Lifecycle, rnd: Round, team: Team, locale: str) -> list[str]
         return []
     asked = {q.question_id for q in lc.store.round_questions(rnd.id)}
     return [
-        t("round.recap_line", locale, text=text, median=median)
-        for qid, (text, median) in _scale_medians(lc, starts[-1], locale).items()
-        if qid in asked and median is not None
+        t("round.recap_line", locale, text=text, summary=summary)
+        for qid, (text, summary) in _summaries(lc, starts[-1], locale).items()
+        if qid in asked and summary is not None
     ]

@@ -79,11 +79,11 @@ class DigestView(BaseModel):
 
 
 class CompareRow(BaseModel):
-    """One repeated question across phases: phase label → median (None when suppressed)."""
+    """One repeated question across phases: phase label → summary (None when hidden or absent)."""
 
     id: str
     text: str
-    values: list[tuple[str, float | None]]
+    values: list[tuple[str, str | None]]
 
 
 class CompareView(BaseModel):

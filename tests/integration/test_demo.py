@@ -26,6 +26,10 @@ def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     for title in ("Start", "Opfris", "Afronding"):
         assert title in digest
     assert "| Start | Opfrismoment | Afronding |" in digest  # phases compared side by side
+    table = digest.split("| Start | Opfrismoment | Afronding |")[1].split("\n\n")[0]
+    full_rows = [r for r in table.splitlines()[2:] if r.startswith("|") and "| – |" not in r]
+    assert len(full_rows) >= 2, table  # at least two questions repeated in all three phases
+    assert "Zo antwoordde het team bij de start" in result.output  # the fresh-up recap
     exported = runner.invoke(
         app, ["export", "--db", str(out / "reflectiebot.db"), "--format", "json"]
     )
