@@ -1,0 +1,1 @@
+"""Slack adapter: slack-bolt in HTTP or Socket Mode, Web API calls, payload mapping."""

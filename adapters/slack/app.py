@@ -1,0 +1,283 @@
+"""SlackAdapter: slack-bolt listeners that hand neutral events to the core and show its reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack import translate as tr
+from adapters.slack.outbound import SlackOutbound
+from bot.messages import Actor, ConversationJoined, HomeRequested, Rendered, Reply
+from bot.ports import DeliveryError, InteractionPort
+from prompts.render import message
+
+log = logging.getLogger(__name__)
+Ack = Callable[..., Awaitable[None]]
+EVENTS_PATH = "/slack/events"
+# Slack waits 3 s for an acknowledgement; the core gets most of that before we ack and
+# finish in the background.
+ACK_BUDGET = 2.0
+
+
+def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
+    """Return a Web API client that retries connection errors, 429 and 5xx once each."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url or AsyncWebClient.BASE_URL,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
+
+
+class SlackAdapter(SlackOutbound):
+    """Slack for reflectiebot: the ``ChatPort`` for the core and bolt listeners for Slack.
+
+    Listeners acknowledge at once and finish in tracked background tasks (``drain`` awaits
+    them), except the modal submission, which is acknowledged only after the core has
+    committed the answers, so a closed modal always means saved answers.
+
+    Args:
+        core: The core's ``InteractionPort``.
+        bot_token: ``SLACK_BOT_TOKEN``.
+        signing_secret: ``SLACK_SIGNING_SECRET``; requests without a valid signature get 401.
+        app_token: ``SLACK_APP_TOKEN``; when given, events also arrive over Socket Mode.
+        base_url: Web API base URL (a fake in dev/test; the settings refuse it in production).
+        pace: Minimum seconds between posts in one channel.
+        ack_budget: Seconds a slash command waits for the core before acknowledging.
+    """
+
+    def __init__(
+        self,
+        core: InteractionPort,
+        *,
+        bot_token: str,
+        signing_secret: str,
+        app_token: str | None = None,
+        base_url: str | None = None,
+        pace: float = 1.0,
+        ack_budget: float = ACK_BUDGET,
+    ):
+        super().__init__(make_client(bot_token, base_url), pace=pace)
+        self.core = core
+        self.ack_budget = ack_budget
+        self.app_token = app_token
+        self.app = AsyncApp(
+            client=self.client,
+            signing_secret=signing_secret,
+            process_before_response=True,
+            name="reflectiebot",
+        )
+        self._socket: AsyncSocketModeHandler | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.app.middleware(self._drop_redeliveries)
+        self.app.command("/reflectie")(self._on_command)
+        self.app.action(tr.OPEN_FORM)(self._on_open_form)
+        self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
+        self.app.event("app_home_opened")(self._on_home)
+        self.app.event("member_joined_channel")(self._on_joined)
+        self.app.error(self._on_error)
+
+    # lifetime ----------------------------------------------------------------------------
+    def mount(self, app: web.Application) -> None:
+        """Serve commands, interactivity and events at ``POST /slack/events``."""
+        app.router.add_post(EVENTS_PATH, self._http)
+
+    async def _http(self, request: web.Request) -> web.Response:
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    async def start(self) -> None:
+        """Connect Socket Mode when an app token is configured."""
+        if self.app_token:
+            self._socket = AsyncSocketModeHandler(self.app, self.app_token)
+            await self._socket.connect_async()
+
+    async def stop(self) -> None:
+        """Finish background work and disconnect."""
+        await self.drain()
+        if self._socket:
+            await self._socket.close_async()
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            exc = task.exception()
+            log.error("slack background work failed: %s", type(exc).__name__, exc_info=exc)
+
+    async def drain(self) -> None:
+        """Wait until every piece of work started after an acknowledgement has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # middleware and errors ---------------------------------------------------------------
+    async def _drop_redeliveries(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        # Runs after bolt has verified the signature, so forged requests never get here.
+        key = tr.event_key(body)
+        if key and not await self.core.first_seen(tr.PLATFORM, key):
+            log.info("dropped a redelivery of %s", key)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def _on_error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
+        log.error("slack request failed: %s", type(error).__name__, exc_info=error)
+        # Retrying the same event would fail the same way; Slack honours this header.
+        return BoltResponse(status=500, body="", headers={"X-Slack-No-Retry": "1"})
+
+    # listeners ---------------------------------------------------------------------------
+    async def _on_command(
+        self, ack: Ack, body: dict[str, Any], respond: Callable[..., Awaitable[Any]]
+    ) -> None:
+        event = tr.command_to_inbound(body)
+        task = self._spawn(self.core.handle(event))
+        done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
+        if task not in done:
+            await ack(
+                response_type="ephemeral",
+                **tr.message_chunks(self._text(event.actor, "slack.working"))[0],
+            )
+            self._spawn(
+                self._command_later(
+                    task, event.conversation.external_id, respond, body.get("trigger_id")
+                )
+            )
+            return
+        reply = self._result(task, event.actor)
+        await ack(**self._private(reply.message))
+        self._spawn(self._show(reply, event.conversation.external_id, body.get("trigger_id")))
+
+    async def _command_later(
+        self,
+        task: asyncio.Task[Reply],
+        channel: str,
+        respond: Callable[..., Awaitable[Any]],
+        trigger: str | None,
+    ) -> None:
+        await asyncio.wait({task})
+        reply = self._result(task, None)
+        if reply.message:
+            await respond(replace_original=True, **self._private(reply.message))
+        await self._show(reply, channel, trigger)
+
+    def _result(self, task: asyncio.Task[Reply], who: Actor | None) -> Reply:
+        exc = task.exception()
+        if exc is None:
+            return task.result()
+        log.error("core failed on a slack command: %s", type(exc).__name__, exc_info=exc)
+        return Reply(ok=False, message=self._text(who, "slack.failed"))
+
+    async def _show(self, reply: Reply, channel: str, trigger: str | None) -> None:
+        if reply.public:
+            await self._post_chunks(channel, reply.public, None)
+        if reply.form and trigger:
+            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
+
+    async def _on_open_form(self, ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        self._spawn(self._open_form(body))
+
+    async def _open_form(self, body: dict[str, Any]) -> None:
+        event = tr.action_to_inbound(body)
+        if event is None:
+            return
+        reply = await self.core.handle(event)
+        if reply.form:
+            # The trigger_id expires about 3 s after the click: open the modal right away.
+            await self.client.views_open(
+                trigger_id=body["trigger_id"], view=tr.view_payload(reply.form)
+            )
+        elif reply.message:
+            await self._tell(event.actor, reply.message, body.get("response_url"))
+
+    async def _on_submit(self, ack: Ack, body: dict[str, Any]) -> None:
+        event = tr.view_to_inbound(body)
+        if event is None:
+            await ack()
+            return
+        try:
+            reply = await self.core.handle(event)
+        except Exception as exc:  # the person must see that nothing was saved
+            log.error("core failed on answers: %s", type(exc).__name__, exc_info=exc)
+            reply = Reply(ok=False, message=self._text(event.actor, "slack.failed"))
+        errors = dict(reply.errors)
+        if not reply.ok and not errors and reply.message:
+            first = next(
+                (b["block_id"] for b in body["view"].get("blocks", []) if b.get("type") == "input"),
+                None,
+            )
+            errors = {first.removeprefix(tr.BLOCK_PREFIX): reply.message.text} if first else {}
+        if errors:
+            await ack(response_action="errors", errors=tr.errors_to_slack(errors))
+            return
+        await ack()
+        if reply.message:
+            self._spawn(self._tell(event.actor, reply.message, None))
+
+    async def _on_home(self, event: dict[str, Any]) -> None:
+        inbound = tr.home_to_inbound(event)
+        if inbound is not None:
+            self._spawn(self._publish_home(inbound))
+
+    async def _publish_home(self, inbound: HomeRequested) -> None:
+        reply = await self.core.handle(inbound)
+        view = reply.form or reply.message
+        if view is not None and (view.payload or {}).get("type") == "home":
+            await self.client.views_publish(
+                user_id=inbound.actor.user_id, view=tr.view_payload(view)
+            )
+
+    async def _on_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        inbound = tr.joined_to_inbound(event, context.get("bot_user_id"))
+        if inbound is not None:
+            self._spawn(self._joined(inbound))
+
+    async def _joined(self, inbound: ConversationJoined) -> None:
+        reply = await self.core.handle(inbound)
+        await self._show(reply, inbound.conversation.external_id, None)
+
+    # private messages --------------------------------------------------------------------
+    def _text(self, who: Actor | None, key: str) -> Rendered:
+        return message(self.surface, who.locale if who else None, key)
+
+    @staticmethod
+    def _private(msg: Rendered | None) -> dict[str, Any]:
+        if msg is None:
+            return {}
+        return {"response_type": "ephemeral", **tr.message_chunks(msg)[0]}
+
+    async def _tell(self, who: Actor, msg: Rendered, response_url: str | None) -> None:
+        try:
+            if response_url:
+                await AsyncWebhookClient(response_url).send(
+                    replace_original=False, **self._private(msg)
+                )
+            else:
+                await self.notify(who, msg)
+        except DeliveryError as exc:
+            log.warning("private message not delivered: %s", exc.reason)

@@ -1,0 +1,175 @@
+"""Slack Web API calls the core asks for: post, update, direct messages and channel rosters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.pacing import Backoff, Pacer
+from adapters.slack.translate import PLATFORM, actor, message_chunks
+from bot.messages import Actor, ConversationRef, Rendered
+from bot.ports import DeliveryError
+
+log = logging.getLogger(__name__)
+# Slack error codes that mean "try again later"; every other error code is permanent
+# (channel_not_found, is_archived, not_in_channel, account_inactive, invalid_blocks, ...).
+RETRYABLE_ERRORS = {
+    "ratelimited",
+    "internal_error",
+    "fatal_error",
+    "service_unavailable",
+    "request_timeout",
+    "team_added_to_org",
+}
+SLACKBOT = "USLACKBOT"
+
+
+def delivery_error(exc: Exception) -> DeliveryError:
+    """Translate an SDK or connection failure into the core's ``DeliveryError``."""
+    if isinstance(exc, SlackApiError):
+        status = exc.response.status_code
+        code = str(exc.response.get("error") or f"http_{status}")
+        retry_after: float | None = None
+        header = (exc.response.headers or {}).get("Retry-After") or (
+            exc.response.headers or {}
+        ).get("retry-after")
+        if header:
+            try:
+                retry_after = float(header if isinstance(header, str) else header[0])
+            except (TypeError, ValueError):
+                retry_after = None
+        if status == 429:
+            return DeliveryError("ratelimited", retryable=True, retry_after=retry_after or 1.0)
+        retryable = status >= 500 or code in RETRYABLE_ERRORS
+        return DeliveryError(code, retryable=retryable, retry_after=retry_after)
+    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError | SlackClientError):
+        return DeliveryError(f"connection:{type(exc).__name__}", retryable=True)
+    return DeliveryError(type(exc).__name__, retryable=False)
+
+
+class SlackOutbound:
+    """Implements the sending half of ``ChatPort`` on an ``AsyncWebClient``.
+
+    Args:
+        client: The Web API client (with the SDK's rate-limit and server-error retry handlers).
+        pace: Minimum seconds between two posts in one channel (Slack allows about one).
+        roster_ttl: Seconds a looked-up user (bot? deleted?) stays cached.
+        continuation_retries: Attempts for the later parts of a message split in several;
+            the first part has been posted, so giving up would leave half a message.
+    """
+
+    platform = PLATFORM
+    surface = "slack"
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        pace: float = 1.0,
+        roster_ttl: float = 3600.0,
+        continuation_retries: int = 3,
+        backoff: Backoff | None = None,
+    ):
+        self.client = client
+        self.pacer = Pacer(pace)
+        self.backoff = backoff or Backoff()
+        self.roster_ttl = roster_ttl
+        self.continuation_retries = continuation_retries
+        self._users: dict[str, tuple[float, Actor | None]] = {}
+        self._dm_channels: dict[str, str] = {}
+
+    async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            # The typed SDK methods pick the right HTTP verb and encoding for each method.
+            response = await getattr(self.client, method.replace(".", "_"))(**kwargs)
+        except Exception as exc:  # every failure becomes a DeliveryError
+            error = delivery_error(exc)
+            log.warning("slack %s failed: %s", method, error.reason)
+            raise error from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def _post_once(self, channel: str, chunk: dict[str, Any], thread: str | None) -> str:
+        await self.pacer.wait(channel)
+        args = {"channel": channel, **chunk}
+        if thread:
+            args["thread_ts"] = thread
+        try:
+            data = await self._call("chat.postMessage", **args)
+        except DeliveryError as exc:
+            if exc.retry_after:
+                self.pacer.hold(channel, exc.retry_after)
+            raise
+        return str(data.get("ts", ""))
+
+    async def _post_chunks(self, channel: str, msg: Rendered, thread: str | None) -> str:
+        chunks = message_chunks(msg)
+        first = await self._post_once(channel, chunks[0], thread)
+        for chunk in chunks[1:]:
+            for attempt in range(self.continuation_retries):
+                try:
+                    await self._post_once(channel, chunk, thread)
+                    break
+                except DeliveryError as exc:
+                    if not exc.retryable or attempt + 1 == self.continuation_retries:
+                        # The first part is out and recorded by the caller; resending it
+                        # would duplicate it, so the loss of this part is logged instead.
+                        log.error("part of a message to %s not posted: %s", channel, exc.reason)
+                        return first
+                    await asyncio.sleep(self.backoff.delay(attempt, exc.retry_after))
+        return first
+
+    async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
+        """Post ``msg`` in a channel (in ``thread`` when given) and return its ``ts``."""
+        return await self._post_chunks(to.external_id, msg, thread)
+
+    async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
+        """Replace the message ``message_id`` (its ``ts``) with ``msg``."""
+        chunk = message_chunks(msg)[0]
+        await self._call("chat.update", channel=to.external_id, ts=message_id, **chunk)
+
+    async def notify(self, member: Actor, msg: Rendered) -> str:
+        """Send ``msg`` as a direct message from the bot and return its ``ts``."""
+        channel = self._dm_channels.get(member.user_id)
+        if channel is None:
+            data = await self._call("conversations.open", users=member.user_id)
+            channel = str((data.get("channel") or {}).get("id", ""))
+            if not channel:
+                raise DeliveryError("im_not_opened", retryable=True)
+            self._dm_channels[member.user_id] = channel
+        return await self._post_chunks(channel, msg, None)
+
+    async def _user(self, user_id: str) -> Actor | None:
+        cached = self._users.get(user_id)
+        if cached and time.monotonic() - cached[0] < self.roster_ttl:
+            return cached[1]
+        data = await self._call("users.info", user=user_id, include_locale=True)
+        user = data.get("user") or {}
+        person: Actor | None = None
+        if not (user.get("is_bot") or user.get("deleted") or user_id == SLACKBOT):
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or profile.get("real_name") or user.get("name")
+            person = actor(user_id, name, user.get("locale"))
+        self._users[user_id] = (time.monotonic(), person)
+        return person
+
+    async def list_members(self, to: ConversationRef) -> list[Actor]:
+        """Return the channel's people: bots, Slackbot and deactivated accounts left out."""
+        ids: list[str] = []
+        cursor = ""
+        while True:
+            args: dict[str, Any] = {"channel": to.external_id, "limit": 200}
+            if cursor:
+                args["cursor"] = cursor
+            data = await self._call("conversations.members", **args)
+            ids.extend(str(m) for m in data.get("members") or [])
+            cursor = str((data.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        people = [await self._user(user_id) for user_id in dict.fromkeys(ids)]
+        return [p for p in people if p is not None]

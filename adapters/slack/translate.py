@@ -1,0 +1,200 @@
+"""Pure mappings between Slack payloads and the neutral models (no I/O, no SDK calls)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from bot.messages import (
+    Actor,
+    AnswersSubmitted,
+    CommandInvoked,
+    ConversationJoined,
+    ConversationRef,
+    FormRequested,
+    HomeRequested,
+    Rendered,
+)
+
+PLATFORM = "slack"
+OPEN_FORM = "reflectie.open_form"
+ANSWER_FORM = "reflectie.answer_form"
+BLOCK_PREFIX = "q:"
+# Slack escapes mentions as <@U123|name> (or <@U123> when the name is withheld).
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+# Documented: 50 blocks per message, 3000 characters per section text. Messages whose blocks
+# approach ~13k characters fail with msg_blocks_too_long (slackapi/bolt-js#2509), so a message
+# is split well below that.
+MAX_MESSAGE_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_MESSAGE_JSON = 11_000
+
+
+def actor(user_id: str, name: str | None = None, locale: str | None = None) -> Actor:
+    """Return the neutral actor for a Slack user id."""
+    return Actor(platform=PLATFORM, user_id=user_id, display_name=name or None, locale=locale)
+
+
+def mentions_to_text(text: str) -> tuple[str, dict[str, Actor]]:
+    """Rewrite ``<@U123|name>`` as ``@U123`` and collect the mentioned people by user id."""
+    people: dict[str, Actor] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        people[match.group(1)] = actor(match.group(1), match.group(2))
+        return f"@{match.group(1)}"
+
+    return MENTION.sub(swap, text), people
+
+
+def conversation(channel_id: str, name: str | None = None) -> ConversationRef:
+    """Return the reference of a Slack channel, group or direct message."""
+    personal = channel_id.startswith("D") or name == "directmessage"
+    return ConversationRef(
+        platform=PLATFORM,
+        external_id=channel_id,
+        kind="personal" if personal else "channel",
+        name=name,
+    )
+
+
+def command_to_inbound(body: dict[str, Any]) -> CommandInvoked:
+    """Map a slash-command body (form fields) to ``CommandInvoked``."""
+    text, people = mentions_to_text(str(body.get("text") or ""))
+    return CommandInvoked(
+        actor=actor(str(body["user_id"]), body.get("user_name")),
+        conversation=conversation(str(body["channel_id"]), body.get("channel_name")),
+        text=text.strip(),
+        mentions=people,
+    )
+
+
+def _user(body: dict[str, Any]) -> Actor:
+    user = body.get("user") or {}
+    return actor(
+        str(user.get("id", "")), user.get("name") or user.get("username"), user.get("locale")
+    )
+
+
+def action_to_inbound(body: dict[str, Any]) -> FormRequested | None:
+    """Map a press of the answer button to ``FormRequested`` (None for a malformed value)."""
+    for action in body.get("actions") or []:
+        if action.get("action_id") == OPEN_FORM and str(action.get("value", "")).isdigit():
+            return FormRequested(actor=_user(body), round_id=int(action["value"]))
+    return None
+
+
+def _element_value(element: dict[str, Any]) -> str | None:
+    selected = element.get("selected_option")
+    if selected:
+        return str(selected.get("value"))
+    value = element.get("value")
+    return None if value is None else str(value)
+
+
+def view_to_inbound(body: dict[str, Any]) -> AnswersSubmitted | None:
+    """Map a modal submission to ``AnswersSubmitted``; unanswered questions are left out."""
+    view = body.get("view") or {}
+    metadata = str(view.get("private_metadata") or "")
+    if not metadata.isdigit():
+        return None
+    answers: dict[str, str] = {}
+    for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
+        if not block_id.startswith(BLOCK_PREFIX):
+            continue
+        for element in elements.values():
+            value = _element_value(element)
+            if value is not None and value.strip():
+                answers[block_id.removeprefix(BLOCK_PREFIX)] = value
+    return AnswersSubmitted(actor=_user(body), round_id=int(metadata), answers=answers)
+
+
+def errors_to_slack(errors: dict[str, str]) -> dict[str, str]:
+    """Key the core's per-question errors by the modal's block ids."""
+    return {f"{BLOCK_PREFIX}{qid}": text for qid, text in errors.items()}
+
+
+def joined_to_inbound(event: dict[str, Any], bot_user_id: str | None) -> ConversationJoined | None:
+    """Map ``member_joined_channel`` to ``ConversationJoined`` when the bot itself joined."""
+    if not bot_user_id or event.get("user") != bot_user_id:
+        return None
+    inviter = event.get("inviter")
+    return ConversationJoined(
+        actor=actor(str(inviter)) if inviter else None,
+        conversation=conversation(str(event["channel"])),
+    )
+
+
+def home_to_inbound(event: dict[str, Any]) -> HomeRequested | None:
+    """Map ``app_home_opened`` on the Home tab to ``HomeRequested``."""
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return None
+    return HomeRequested(actor=actor(str(event["user"])))
+
+
+def event_key(body: dict[str, Any]) -> str | None:
+    """Return the id Slack gives a delivery: events have ``event_id``, interactions a trigger."""
+    key = body.get("event_id") or body.get("trigger_id")
+    return str(key) if key else None
+
+
+def view_payload(msg: Rendered) -> dict[str, Any]:
+    """Return the view of a rendered modal or Home tab (views take no ``text`` field)."""
+    payload = dict(msg.payload or {})
+    payload.pop("text", None)
+    payload["blocks"] = split_sections(list(payload.get("blocks") or []))
+    return payload
+
+
+def _cut(text: str, limit: int) -> int:
+    # Prefer a line break, then a space; never split an HTML entity such as &amp;.
+    cut = max(text.rfind("\n", 0, limit), text.rfind(" ", 0, limit))
+    cut = cut + 1 if cut > limit // 2 else limit
+    amp = text.rfind("&", max(cut - 6, 0), cut)
+    if amp >= 0 and ";" not in text[amp:cut]:
+        cut = amp
+    return cut
+
+
+def split_sections(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Split any section whose text exceeds Slack's 3000 characters into several sections."""
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        text = (block.get("text") or {}).get("text") if block.get("type") == "section" else None
+        if not isinstance(text, str) or len(text) <= MAX_SECTION_TEXT:
+            out.append(block)
+            continue
+        rest = text
+        first = True
+        while rest:
+            cut = len(rest) if len(rest) <= MAX_SECTION_TEXT else _cut(rest, MAX_SECTION_TEXT)
+            part = {**block, "text": {**block["text"], "text": rest[:cut]}}
+            if not first:
+                part.pop("block_id", None)
+                part.pop("accessory", None)
+            out.append(part)
+            rest, first = rest[cut:], False
+    return out
+
+
+def message_chunks(msg: Rendered) -> list[dict[str, Any]]:
+    """Return the ``text``/``blocks`` arguments of one or more messages showing ``msg``.
+
+    Nothing is cut: a payload over Slack's per-message limits becomes several messages,
+    which the outbound side posts in order.
+    """
+    payload = msg.payload or {}
+    blocks = split_sections(list(payload.get("blocks") or []))
+    if not blocks:
+        return [{"text": msg.text}]
+    chunks: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for block in blocks:
+        weight = len(json.dumps(block, ensure_ascii=False))
+        full = len(chunks[-1]) >= MAX_MESSAGE_BLOCKS or size + weight > MAX_MESSAGE_JSON
+        if chunks[-1] and full:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(block)
+        size += weight
+    return [{"text": msg.text, "blocks": chunk} for chunk in chunks]

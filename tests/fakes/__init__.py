@@ -1,0 +1,1 @@
+"""Test doubles of the platforms: fake Web APIs and signed requests."""
