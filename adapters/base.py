@@ -1,0 +1,27 @@
+"""The Adapter protocol: a ChatPort that also serves its platform's HTTP routes."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.ports import ChatPort, DeliveryError
+
+__all__ = ["Adapter", "DeliveryError"]
+
+
+class Adapter(ChatPort, Protocol):
+    """A chat platform as the server runs it; sends raise ``DeliveryError``."""
+
+    def mount(self, app: web.Application) -> None:
+        """Add the platform's inbound routes (e.g. ``POST /slack/events``) to ``app``."""
+        ...
+
+    async def start(self) -> None:
+        """Open long-lived connections (Socket Mode); called when the server starts."""
+        ...
+
+    async def stop(self) -> None:
+        """Finish background work and close connections; called when the server stops."""
+        ...
