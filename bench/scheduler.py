@@ -113,7 +113,8 @@ async def run(teams: int, small: int) -> None:
         empty_small = await timed(lambda: lc.reconcile(NOW), repeat=20)
         add_teams(lc, chat, small, teams)
         setup = time.perf_counter() - began
-        rounds = sum(len(lc.store.rounds_of(f"t{i}")) for i in range(teams))
+        # Every round is still planned, so each has exactly one future "open".
+        rounds = sum(1 for _, action, _ in lc.upcoming(NOW) if action == "open")
         rows.append((f"setup: {teams:,} teams planned, {rounds:,} rounds", f"{setup:.1f} s"))
 
         began = time.perf_counter()
