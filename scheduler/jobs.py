@@ -15,6 +15,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
+from bot.models import RoundStatus
 
 if TYPE_CHECKING:
     from bot.lifecycle import Lifecycle, ReconcileReport
@@ -131,9 +132,9 @@ class Runner:
         now = self.clock.now()
         rnd = self.lifecycle.store.round(round_id)
         times: dict[str, datetime | None] = {}
-        if rnd is not None and rnd.status.value == "planned":
+        if rnd is not None and rnd.status is RoundStatus.PLANNED:
             times = {"open": rnd.opens_at, "remind": rnd.remind_at, "close": rnd.closes_at}
-        elif rnd is not None and rnd.status.value == "open":
+        elif rnd is not None and rnd.status is RoundStatus.OPEN:
             times = {"remind": rnd.remind_at, "close": rnd.closes_at}
         for action in ACTIONS:
             when = times.get(action)

@@ -11,8 +11,8 @@ from scheduler.calendar import Calendar, dutch_holiday_name
 AMS = Calendar("Europe/Amsterdam")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
