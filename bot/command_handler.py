@@ -220,7 +220,12 @@ async def _role(ctx: CommandContext, command: Any) -> Reply:
     lc, team, mentions = ctx.lc, ctx.team, ctx.event.mentions
     people: list[Actor] = []
     for token in command.people:
-        who = mentions.get(token) or mentions.get(token.removeprefix("@"))
+        user_id = token.removeprefix("@")
+        who = mentions.get(token) or mentions.get(user_id)
+        known = lc.directory.member_by_user(ctx.event.actor.platform, user_id)
+        if who is None and known is not None:
+            # The console chat types ids by hand; a person we already know needs no mention.
+            who = lc.directory.actor(known)
         if who is None:
             # Check every person before changing anything: all or nothing.
             return ctx.reply(ctx.t("role.unknown_person", token=token), ok=False)

@@ -179,6 +179,18 @@ async def test_role_granting_and_taking_away(lc: Lifecycle, console: ConsoleAdap
     assert not lc.directory.has_role(member.id, team, RoleName.COACH)
 
 
+async def test_role_accepts_slack_style_mentions_and_known_ids(
+    lc: Lifecycle, console: ConsoleAdapter
+) -> None:
+    members = make_team(lc, console)
+    # Slack's translator keys mentions by bare user id.
+    by_id = await say(lc, BOSS, "role manager @p2", mentions={"p2": members[1]})
+    assert text_of(by_id) == "Persoon 2 is nu manager van Team wijk."
+    # A person the bot already knows can be named by id without a resolved mention.
+    known = await say(lc, BOSS, "rol lid @coach")
+    assert text_of(known) == "coach is nu lid van Team wijk."
+
+
 async def test_role_for_unmentioned_person_changes_nothing(
     lc: Lifecycle, console: ConsoleAdapter
 ) -> None:
