@@ -1,0 +1,64 @@
+"""The aiohttp server: /healthz, adapter routes, and start/stop order."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.server import build_server
+from bot.messages import Actor, ConversationRef, Rendered
+
+
+class RecordingAdapter:
+    """A minimal Adapter that records its lifetime calls and serves one route."""
+
+    platform = "recording"
+    surface = "text"
+
+    def __init__(self, events: list[str]) -> None:
+        self.events = events
+
+    def mount(self, app: web.Application) -> None:
+        async def hello(_: web.Request) -> web.Response:
+            return web.Response(text="hi")
+
+        app.router.add_post("/recording/events", hello)
+
+    async def start(self) -> None:
+        self.events.append("adapter start")
+
+    async def stop(self) -> None:
+        self.events.append("adapter stop")
+
+    async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
+        return "1"
+
+    async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
+        return None
+
+    async def notify(self, member: Actor, msg: Rendered) -> str:
+        return "1"
+
+    async def list_members(self, to: ConversationRef) -> list[Actor]:
+        return []
+
+
+async def test_healthz_and_routes_and_lifetime() -> None:
+    events: list[str] = []
+
+    async def started() -> None:
+        events.append("scheduler start")
+
+    async def stopped() -> None:
+        events.append("scheduler stop")
+
+    app = build_server([RecordingAdapter(events)], on_startup=started, on_cleanup=stopped)
+    async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
+        response = await client.get("/healthz")
+        assert response.status == 200
+        body = await response.json()
+        assert body["status"] == "ok"
+        assert body["platforms"] == ["recording"]
+        assert (await client.post("/recording/events")).status == 200
+        assert (await client.get("/nothing")).status == 404
+    assert events == ["adapter start", "scheduler start", "scheduler stop", "adapter stop"]
