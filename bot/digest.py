@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.models import Anonymity, Round, RoundStatus, Team
 from bot.presenter import question_view, round_view
-from prompts.catalog import has, t
+from prompts.catalog import t
 from prompts.views import CellView, CompareRow, CompareView, DigestView
 
 if TYPE_CHECKING:
@@ -49,33 +49,41 @@ def round_digest(lc: Lifecycle, round_id: int, locale: str) -> DigestView:
         view = question_view(q, locale)
         rows = by_question.get(q.question_id, [])
         values = [r["value"] for r in rows]
+        extra = json.loads(q.extra_json)
         cell = CellView(
             id=q.question_id,
             kind=q.kind,
             text=view.text,
             n=len(values),
             suppressed=_suppress(rnd, len(values), threshold),
-            pitfall=json.loads(q.extra_json).get("pitfall"),
+            pitfall=extra.get("pitfall"),
         )
         if not cell.suppressed:
             if q.kind == "scale":
                 counts = Counter(values)
                 cell.counts = [(str(v), counts.get(str(v), 0)) for v in range(1, 6)]
                 cell.median = _median(values)
-                # A pitfall question scores the risk: a high median means the pitfall is present.
-                cell.flagged = bool(cell.pitfall and cell.median is not None and cell.median >= 4)
             elif q.kind == "choice":
                 counts = Counter(values)
                 cell.counts = [(o.text, counts.get(o.id, 0)) for o in view.options]
             else:
                 cell.texts = [_attributed(r, rnd) for r in rows]
+            # The library names the answers that point to a pitfall; half of the team giving
+            # one of them is worth a coach's attention.
+            signals = set(extra.get("signals") or [])
+            hits = sum(1 for v in values if v in signals)
+            cell.flagged = bool(cell.pitfall and values and hits * 2 >= len(values))
         if cell.flagged and cell.pitfall:
-            key = f"digest.pitfall.{cell.pitfall}"
-            flags.append(t(key if has(key, locale) else "digest.pitfall.other", locale))
+            flags.append(_pitfall_title(lc, cell.pitfall, locale))
         cells.append(cell)
     return DigestView(
         round=round_view(lc, rnd, team, locale), cells=cells, threshold=threshold, flags=flags
     )
+
+
+def _pitfall_title(lc: Lifecycle, pitfall: str, locale: str) -> str:
+    found = lc.library.pitfalls.get(pitfall)
+    return found.title.get(locale) if found else t("digest.pitfall_other", locale)
 
 
 def _attributed(row: dict[str, str], rnd: Round) -> str:

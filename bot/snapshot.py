@@ -24,6 +24,7 @@ def question_rows(library: Library, set_id: str) -> list[dict[str, Any]]:
             "why": q.why.model_dump() if q.why else None,
             "labels": q.labels.model_dump() if q.labels else None,
             "pitfall": q.pitfall,
+            "signals": list(q.signals),
         }
         rows.append(
             {

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import yaml
 
+from prompts.citations import check_citations
 from prompts.library import (
     PHASES,
     Kind,
     Library,
     LibraryError,
-    check_citations,
     load_library,
     parse_library,
 )
