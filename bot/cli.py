@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.cli_prompts import prompts_app
 from bot.cli_schedule import schedule_app
 from bot.settings import SettingsError, load_settings
 from prompts.catalog import t
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(prompts_app, name="prompts")
 out = Console()
 err = Console(stderr=True)
 
@@ -111,11 +113,3 @@ def chat(
     from bot.chat import run_chat
 
     asyncio.run(run_chat(db, user, out))
-
-
-try:  # The coaches' library commands live in their own module.
-    from bot.cli_prompts import prompts_app
-
-    app.add_typer(prompts_app, name="prompts")
-except ImportError:  # pragma: no cover - only while the module is being written
-    pass
