@@ -183,7 +183,7 @@ async def _start(ctx: CommandContext, command: Any) -> Reply:
             )
         rnd = await lc.start_round(team.id, set_id, member.id, ctx.now)
     except RoundError as err:
-        return ctx.reply(first, t(err.key, ctx.locale, **err.params), ok=False)
+        return ctx.reply(first, t(err.key, ctx.locale, cmd=ctx.cmd, **err.params), ok=False)
     return ctx.reply(
         first,
         ctx.t("start.done", title=round_title(ctx, rnd), closes=moment(ctx, team, rnd.closes_at)),

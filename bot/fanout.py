@@ -11,6 +11,7 @@ from bot.messages import Rendered
 from bot.models import Delivery, Member, Purpose, RoleName, Round, RoundStatus, Team
 from bot.ports import ChatPort, DeliveryError
 from bot.presenter import round_view, set_texts
+from prompts.catalog import command_word
 from prompts.render import message, render
 from scheduler.summary import format_moment
 
@@ -139,4 +140,7 @@ class Fanout:
         when = format_moment(rnd.opens_at, self.lc.calendar(team).zone, locale)
         key = "digest.missed" if d.purpose is Purpose.MISSED else "digest.gone"
         reason = d.purpose.value if rnd.status is RoundStatus.MISSED else "channel"
-        return message(surface, locale, key, title=title, team=team.name, when=when, reason=reason)
+        cmd = command_word(team.platform, locale)
+        return message(
+            surface, locale, key, title=title, team=team.name, when=when, reason=reason, cmd=cmd
+        )

@@ -17,6 +17,7 @@ from bot.messages import (
 )
 from bot.models import RoleName, RoundStatus
 from bot.presenter import round_view
+from prompts.catalog import command_word
 from prompts.render import message, render
 from prompts.views import HomeView
 
@@ -112,7 +113,8 @@ class Interactions:
         )
         locale = team.locale if team else lc.settings.locale
         surface = lc.surface(event.conversation.platform)
-        return Reply(public=message(surface, locale, "team.welcome"))
+        cmd = command_word(event.conversation.platform, locale)
+        return Reply(public=message(surface, locale, "team.welcome", cmd=cmd))
 
     def home(self, event: HomeRequested) -> Reply:
         """Return a person's overview: open rounds in their teams, and teams they lead."""

@@ -71,3 +71,9 @@ def t(key: str, locale: str | None = None, **variables: Any) -> str:
 def has(key: str, locale: str | None = None) -> bool:
     """Return whether ``key`` exists in ``locale``."""
     return key in messages(norm_locale(locale))
+
+
+def command_word(platform: str, locale: str | None = None) -> str:
+    """Return how a person types the bot's command on ``platform`` (``/reflectie`` on Slack)."""
+    key = f"commands.cmd.{platform}"
+    return t(key if has(key, locale) else "commands.cmd.slack", locale)
