@@ -148,10 +148,17 @@ class SlackOutbound:
         cached = self._users.get(user_id)
         if cached and time.monotonic() - cached[0] < self.roster_ttl:
             return cached[1]
-        data = await self._call("users.info", user=user_id, include_locale=True)
+        if user_id == SLACKBOT:
+            return None
+        try:
+            data = await self._call("users.info", user=user_id, include_locale=True)
+        except DeliveryError as exc:
+            if exc.retryable:
+                raise
+            data = {}  # user_not_found and the like: not someone who can answer
         user = data.get("user") or {}
         person: Actor | None = None
-        if not (user.get("is_bot") or user.get("deleted") or user_id == SLACKBOT):
+        if user and not (user.get("is_bot") or user.get("deleted")):
             profile = user.get("profile") or {}
             name = profile.get("display_name") or profile.get("real_name") or user.get("name")
             person = actor(user_id, name, user.get("locale"))

@@ -16,6 +16,7 @@ from bot.messages import (
     HomeRequested,
     Rendered,
 )
+from prompts.render import slack_escape
 
 PLATFORM = "slack"
 OPEN_FORM = "reflectie.open_form"
@@ -177,6 +178,17 @@ def split_sections(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _fallback(text: str, blocks: list[dict[str, Any]]) -> str:
+    # ``text`` is what notifications show; Slack reads it as mrkdwn, so it is escaped too.
+    # A long text (the whole body of a plain message) is replaced per part by that part's own
+    # sections, so no part exceeds the 40,000 characters Slack keeps.
+    if len(text) <= MAX_SECTION_TEXT:
+        return slack_escape(text)
+    return "\n".join(
+        b["text"]["text"] for b in blocks if b.get("type") == "section" and "text" in b
+    )
+
+
 def message_chunks(msg: Rendered) -> list[dict[str, Any]]:
     """Return the ``text``/``blocks`` arguments of one or more messages showing ``msg``.
 
@@ -186,7 +198,7 @@ def message_chunks(msg: Rendered) -> list[dict[str, Any]]:
     payload = msg.payload or {}
     blocks = split_sections(list(payload.get("blocks") or []))
     if not blocks:
-        return [{"text": msg.text}]
+        return [{"text": slack_escape(msg.text)}]
     chunks: list[list[dict[str, Any]]] = [[]]
     size = 0
     for block in blocks:
@@ -197,4 +209,4 @@ def message_chunks(msg: Rendered) -> list[dict[str, Any]]:
             size = 0
         chunks[-1].append(block)
         size += weight
-    return [{"text": msg.text, "blocks": chunk} for chunk in chunks]
+    return [{"text": _fallback(msg.text, chunk), "blocks": chunk} for chunk in chunks]

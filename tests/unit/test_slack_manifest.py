@@ -17,10 +17,16 @@ from tests.fakes.specs import specs_dir_fixture  # noqa: F401
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "deploy" / "slack" / "manifest.yaml"
 # Which scope each Web API method we call needs (docs.slack.dev method pages).
-METHOD_SCOPES = {"chat_postMessage": "chat:write", "chat_update": "chat:write",
-                 "conversations_open": "im:write", "conversations_members": "channels:read",
-                 "users_info": "users:read", "views_open": None, "views_publish": None,
-                 "auth_test": None}
+METHOD_SCOPES = {
+    "chat_postMessage": "chat:write",
+    "chat_update": "chat:write",
+    "conversations_open": "im:write",
+    "conversations_members": "channels:read",
+    "users_info": "users:read",
+    "views_open": None,
+    "views_publish": None,
+    "auth_test": None,
+}
 
 
 def _validator(specs_dir: Path) -> Draft7Validator:
@@ -33,7 +39,8 @@ def _validator(specs_dir: Path) -> Draft7Validator:
     refs = load("offline-refs.json")["refs"]
     registry: Registry[Any] = Registry(retrieve=no_network).with_resources(  # type: ignore[call-arg]
         (url, Resource.from_contents(load(name), default_specification=DRAFT7))
-        for url, name in refs.items())
+        for url, name in refs.items()
+    )
     return Draft7Validator(load("manifest.schema.json"), registry=registry)
 
 
@@ -54,21 +61,27 @@ def test_the_schema_rejects_a_broken_manifest(specs_dir: Path) -> None:
 
 def test_every_url_is_the_one_events_endpoint() -> None:
     m = manifest()
-    urls = [m["settings"]["event_subscriptions"]["request_url"],
-            m["settings"]["interactivity"]["request_url"],
-            *(c["url"] for c in m["features"]["slash_commands"])]
+    urls = [
+        m["settings"]["event_subscriptions"]["request_url"],
+        m["settings"]["interactivity"]["request_url"],
+        *(c["url"] for c in m["features"]["slash_commands"]),
+    ]
     assert set(urls) == {"https://<host>/slack/events"}
     assert [c["command"] for c in m["features"]["slash_commands"]] == ["/reflectie"]
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
-        "app_home_opened", "member_joined_channel"}
+        "app_home_opened",
+        "member_joined_channel",
+    }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
 
 
 def test_scopes_match_what_the_code_calls() -> None:
-    source = "".join(p.read_text(encoding="utf-8")
-                     for p in (ROOT / "adapters" / "slack").glob("*.py"))
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "adapters" / "slack").glob("*.py")
+    )
     called = set(re.findall(r"_call\(\"([a-z]+\.[a-zA-Z]+)\"", source)) | set(
-        re.findall(r"client\.([a-z]+_[a-zA-Z]+)\(", source))
+        re.findall(r"client\.([a-z]+_[a-zA-Z]+)\(", source)
+    )
     called = {c.replace(".", "_") for c in called}
     assert called <= set(METHOD_SCOPES), called - set(METHOD_SCOPES)
     needed = {METHOD_SCOPES[c] for c in called} - {None}
