@@ -17,7 +17,7 @@ from bot.fanout import Fanout
 from bot.messages import ConversationRef
 from bot.models import Phase, Purpose, RoleName, Round, RoundStatus, Team
 from bot.planning import ensure_team, plan_timeline
-from bot.ports import ChatPort
+from bot.ports import ChatPort, Timer
 from bot.settings import Settings
 from bot.snapshot import question_rows
 from bot.store import Store
@@ -79,6 +79,13 @@ class Lifecycle:
         self.deliveries = Deliveries(db)
         self.fanout = Fanout(self)
         self._retained_at: datetime | None = None
+        self.timer: Timer | None = None
+
+    def sync_timers(self, *round_ids: int) -> None:
+        """Tell the timers (when a runner is attached) that rounds changed."""
+        if self.timer is not None:
+            for round_id in round_ids:
+                self.timer.sync(round_id)
 
     def surface(self, platform: str) -> str:
         """Return the template family for a platform (``text`` when no adapter is wired)."""
@@ -108,7 +115,9 @@ class Lifecycle:
         Raises:
             scheduler.planner.PlanError: For impossible dates (the team is left as it was).
         """
-        return plan_timeline(self, self._team(team_id), start, freshups, end, now)
+        diff = plan_timeline(self, self._team(team_id), start, freshups, end, now)
+        self.sync_timers(*(r.id for r in self.store.rounds_of(team_id)))
+        return diff
 
     # rounds ---------------------------------------------------------------------------
     async def start_round(
@@ -131,9 +140,7 @@ class Lifecycle:
             raise RoundError("round_error.unknown_set", name=set_id) from None
         if self.store.open_round_of(team_id):
             raise RoundError("round_error.already_open", team=team.name)
-        cal = self.calendar(team)
-        first = cal.next_working_day(now.astimezone(cal.zone).date())
-        last = cal.add_working_days(first, team.open_days - 1)
+        remind_at, closes_at = self._adhoc_window(team, now)
         phase = Phase(set_id) if set_id in {p.value for p in PLANNED_PHASES} else Phase.ADHOC
         rnd = self.store.insert_round(
             team_id=team_id,
@@ -141,8 +148,8 @@ class Lifecycle:
             seq=0,
             set_id=set_id,
             opens_at=now,
-            remind_at=cal.local(last, cal.open_time),
-            closes_at=cal.local(last, cal.close_time),
+            remind_at=remind_at,
+            closes_at=closes_at,
             anonymity=team.anonymity.value,
             batch_id=batch_id,
             created_by=member_id,
@@ -154,6 +161,24 @@ class Lifecycle:
             )
             raise RoundError("round_error.already_open", team=team.name)
         return self.store.round(rnd.id)  # type: ignore[return-value]
+
+    def _adhoc_window(self, team: Team, now: datetime) -> tuple[datetime, datetime]:
+        """Return when an ad-hoc round opened ``now`` is reminded and closes.
+
+        A round started after closing time counts from the next working day; a reminder
+        that would come (almost) at once moves to halfway between now and the close.
+        """
+        cal = self.calendar(team)
+        today = now.astimezone(cal.zone).date()
+        first = cal.next_working_day(today)
+        if first == today and now >= cal.local(today, cal.close_time):
+            first = cal.add_working_days(today, 1)
+        last = cal.add_working_days(first, team.open_days - 1)
+        closes_at = cal.local(last, cal.close_time)
+        remind_at = cal.local(last, cal.open_time)
+        if remind_at <= now + timedelta(hours=1):
+            remind_at = now + (closes_at - now) / 2
+        return remind_at, closes_at
 
     async def start_programme(
         self, programme_id: str, set_id: str, member_id: int | None, now: datetime
@@ -195,6 +220,7 @@ class Lifecycle:
             log.info("round %s waits: team %s has an open round", round_id, team.id)
             return False
         log.info("round %s opened for team %s", round_id, team.id)
+        self.sync_timers(round_id)
         await self.fanout.run(now)
         return True
 
@@ -247,6 +273,7 @@ class Lifecycle:
                     for person in self.directory.people_with_role(team, role):
                         self.deliveries.add(round_id, Purpose.DIGEST, now, member_id=person.id)
         log.info("round %s %s", round_id, status.value)
+        self.sync_timers(round_id)
         await self.fanout.run(now)
         return True
 
@@ -299,9 +326,11 @@ class Lifecycle:
         if purged:
             log.info("retention: %s rounds deleted", purged)
 
-    def upcoming(self, now: datetime) -> list[tuple[int, str, datetime]]:
-        """Return ``(round_id, action, when)`` of every future action, for the timers."""
-        return self.store.upcoming(now)
+    def upcoming(
+        self, now: datetime, until: datetime | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """Return ``(round_id, action, when)`` of future actions up to ``until``, for timers."""
+        return self.store.upcoming(now, until)
 
     def _team(self, team_id: str) -> Team:
         team = self.directory.team(team_id)

@@ -160,3 +160,14 @@ def m001_core(db: Database) -> None:
     """Create the tables of the domain model (DESIGN section 4)."""
     for statement in filter(None, (s.strip() for s in _CORE.split(";\n"))):
         db.execute(statement)
+
+
+@migrations()
+def m002_due_indexes(db: Database) -> None:
+    """Indexes so a tick and a team's round list read only what they need."""
+    db.execute("CREATE INDEX round_by_team ON round(team_id, opens_at)")
+    db.execute(
+        "CREATE INDEX round_due_remind ON round(remind_at) "
+        "WHERE status = 'open' AND reminded_at IS NULL"
+    )
+    db.execute("CREATE INDEX delivery_sending ON delivery(claimed_at) WHERE status = 'sending'")

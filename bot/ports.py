@@ -56,3 +56,11 @@ class InteractionPort(Protocol):
     async def first_seen(self, platform: str, event_id: str) -> bool:
         """Record an inbound event id; False when it was seen before."""
         ...
+
+
+class Timer(Protocol):
+    """Timers derived from the database (the scheduler's runner); the database stays the truth."""
+
+    def sync(self, round_id: int) -> None:
+        """Re-derive the timers of one round after it was planned, moved, opened or closed."""
+        ...

@@ -140,22 +140,37 @@ class Store:
             [iso(now), limit],
         )
 
-    def upcoming(self, now: datetime) -> list[tuple[int, str, datetime]]:
-        """Return ``(round_id, action, when)`` for every future open, remind and close."""
-        out: list[tuple[int, str, datetime]] = []
-        n = iso(now)
-        for action, column, status in (
-            ("open", "opens_at", "planned"),
-            ("remind", "remind_at", "open"),
-            ("close", "closes_at", "open"),
-            ("remind", "remind_at", "planned"),
-            ("close", "closes_at", "planned"),
-        ):
-            for r in self._rows(
-                f"SELECT id, {column} AS at FROM round WHERE status = ? AND {column} > ?",
-                [status, n],
-            ):
-                out.append((int(r["id"]), action, datetime.fromisoformat(r["at"])))
+    def upcoming(
+        self, now: datetime, until: datetime | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """Return ``(round_id, action, when)`` for each open, remind and close after ``now``.
+
+        Planned rounds contribute their opening only: their reminder and close get timers
+        once they open. Statuses are literals so SQLite can use the partial indexes.
+        """
+        end = iso(until) if until else "9999"
+        queries = (
+            (
+                "open",
+                "SELECT id, opens_at AS at FROM round WHERE status = 'planned' "
+                "AND opens_at > ? AND opens_at <= ?",
+            ),
+            (
+                "remind",
+                "SELECT id, remind_at AS at FROM round WHERE status = 'open' "
+                "AND reminded_at IS NULL AND remind_at > ? AND remind_at <= ?",
+            ),
+            (
+                "close",
+                "SELECT id, closes_at AS at FROM round WHERE status = 'open' "
+                "AND closes_at > ? AND closes_at <= ?",
+            ),
+        )
+        out = [
+            (int(r["id"]), action, datetime.fromisoformat(r["at"]))
+            for action, sql in queries
+            for r in self._rows(sql, [iso(now), end])
+        ]
         return sorted(out, key=lambda x: (x[2], x[0]))
 
     def claim_reminder(self, round_id: int, now: datetime) -> bool:

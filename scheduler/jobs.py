@@ -118,8 +118,7 @@ class Runner:
         until = now + self.horizon
         wanted = {
             job_id(rid, action): (rid, action, when)
-            for rid, action, when in self.lifecycle.upcoming(now)
-            if when <= until
+            for rid, action, when in self.lifecycle.upcoming(now, until)
         }
         for stale in set(self.round_job_ids()) - wanted.keys():
             self._remove(stale)

@@ -176,3 +176,15 @@ async def test_retention_deletes_rounds_and_answers_after_the_set_days(
     await lc.reconcile(clock.now())
     assert lc.store.round(rnd.id) is None
     assert list(lc.db.query("SELECT * FROM response")) == []
+
+
+async def test_adhoc_round_started_after_closing_time_counts_from_the_next_day(
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    make_team(lc, console)
+    lc.directory.update_team("wijk", open_days=1)
+    clock.set(clock.now().replace(hour=17, minute=30))  # Monday 18:30 in Amsterdam
+    rnd = await lc.start_round("wijk", "start", None, clock.now())
+    assert rnd.closes_at.isoformat() == "2027-01-12T16:00:00+00:00"  # Tuesday 17:00
+    assert rnd.remind_at is not None and clock.now() < rnd.remind_at < rnd.closes_at
+    assert rnd.remind_at - clock.now() > timedelta(hours=1)
