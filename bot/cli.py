@@ -12,7 +12,7 @@ from rich.console import Console
 
 from bot.cli_prompts import prompts_app
 from bot.cli_schedule import schedule_app
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, requested_locale
 from prompts.catalog import t
 
 app = typer.Typer(
@@ -27,10 +27,7 @@ err = Console(stderr=True)
 
 
 def _locale() -> str:
-    try:
-        return load_settings().locale
-    except SettingsError:
-        return "nl"
+    return requested_locale()
 
 
 @app.command()
@@ -97,7 +94,7 @@ def check() -> None:
     try:
         settings = load_settings()
     except SettingsError as exc:
-        err.print(t("settings.header", None), markup=False)
+        err.print(t("settings.header", requested_locale()), markup=False)
         for problem in exc.problems:
             err.print(f"- {problem}", markup=False)
         raise typer.Exit(2) from None

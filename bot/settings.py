@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from prompts.catalog import t
+from prompts.catalog import norm_locale, t
 
 
 class SettingsError(Exception):
@@ -77,7 +79,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(t("settings.unknown_zone", "en", zone=value)) from None
+            raise PydanticCustomError(
+                "settings.unknown_zone", "unknown zone", {"zone": value}
+            ) from None
         return value
 
     @field_validator("extra_closed_days")
@@ -87,7 +91,9 @@ class Settings(BaseSettings):
             try:
                 date.fromisoformat(part)
             except ValueError:
-                raise ValueError(t("settings.bad_date", "en", value=part)) from None
+                raise PydanticCustomError(
+                    "settings.bad_date", "bad date", {"value": part}
+                ) from None
         return value
 
     @field_validator("admins")
@@ -96,7 +102,7 @@ class Settings(BaseSettings):
         for part in filter(None, (p.strip() for p in value.split(","))):
             platform, _, user = part.partition(":")
             if platform not in ("slack", "teams", "console") or not user:
-                raise ValueError(t("settings.bad_admin", "en", value=part))
+                raise PydanticCustomError("settings.bad_admin", "bad admin", {"value": part})
         return value
 
     def closed_days(self) -> set[date]:
@@ -148,20 +154,30 @@ def _var_name(field: str) -> str:
     return f"REFLECTIEBOT_{field.upper()}"
 
 
+def requested_locale() -> str:
+    """Return the language asked for in the environment, even when other settings are wrong."""
+    # Error messages about the settings must come out before the settings are valid.
+    return norm_locale(os.environ.get("REFLECTIEBOT_LOCALE"))
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment.
 
     Raises:
         SettingsError: With every problem found, each naming its variable.
     """
+    locale = str(overrides.get("locale") or requested_locale())
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            message = str(err["msg"]).removeprefix("Value error, ")
-            problems.append(t("settings.problem", None, var=_var_name(field), problem=message))
+            if str(err["type"]).startswith("settings."):
+                message = t(str(err["type"]), locale, **err.get("ctx", {}))
+            else:
+                message = str(err["msg"])
+            problems.append(t("settings.problem", locale, var=_var_name(field), problem=message))
         raise SettingsError(problems) from None
     problems = settings.cross_field_problems()
     if problems:

@@ -47,3 +47,11 @@ def test_check_command_prints_problems_and_exits_2(monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 2 and "REFLECTIEBOT_ROUND_WORKING_DAYS" in result.output
     monkeypatch.delenv("REFLECTIEBOT_ROUND_WORKING_DAYS")
     assert CliRunner().invoke(app, ["check"]).exit_code == 0
+
+
+def test_problems_are_reported_in_the_requested_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_LOCALE", "en")
+    monkeypatch.setenv("REFLECTIEBOT_TIMEZONE", "Mars/Olympus")
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert "The settings are not right" in result.output and "unknown time zone" in result.output
