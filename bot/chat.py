@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -111,7 +112,12 @@ async def _answer(
     console.print(reply.form.text, markup=False)
     answers = {}
     for i, q in enumerate(lc.store.round_questions(rnd.id), start=1):
-        answers[q.question_id] = await _ask(f"{i}> ")
+        value = (await _ask(f"{i}> ")).strip()
+        options = [o["id"] for o in json.loads(q.options_json)]
+        # In a terminal, typing the option's number is easier than its id.
+        if q.kind == "choice" and value.isdigit() and 1 <= int(value) <= len(options):
+            value = options[int(value) - 1]
+        answers[q.question_id] = value
     result = await core.handle(AnswersSubmitted(actor=me, round_id=rnd.id, answers=answers))
     for qid, problem in result.errors.items():
         console.print(f"{qid}: {problem}", markup=False)
