@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.server import build_server
+from bot.cli_serve import build_app, serve
 from bot.messages import Actor, ConversationRef, Rendered
+from bot.settings import load_settings
 
 
 class RecordingAdapter:
@@ -62,3 +67,27 @@ async def test_healthz_and_routes_and_lifetime() -> None:
         assert (await client.post("/recording/events")).status == 200
         assert (await client.get("/nothing")).status == 404
     assert events == ["adapter start", "scheduler start", "scheduler stop", "adapter stop"]
+
+
+def test_serve_without_a_platform_explains_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert serve("127.0.0.1", 0) == 2
+    assert "SLACK_BOT_TOKEN" in capsys.readouterr().err
+
+
+async def test_build_app_serves_slack_and_healthz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_ENV", "test")
+    monkeypatch.setenv("REFLECTIEBOT_DB", str(tmp_path / "bot.db"))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-x")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_BASE_URL", "http://127.0.0.1:9/api/")
+    settings = load_settings()
+    assert settings.slack_enabled
+    app = await build_app(settings, "127.0.0.1", 0)
+    routes = {
+        (r.method, r.resource.canonical)
+        for r in app.router.routes()  # type: ignore[union-attr]
+        if r.resource is not None
+    }
+    assert ("POST", "/slack/events") in routes and ("GET", "/healthz") in routes

@@ -1,0 +1,250 @@
+"""The whole Slack round trip: real slack-bolt and the real core against the fake Web API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from adapters.server import build_server
+from adapters.slack.app import SlackAdapter
+from bot.clock import ManualClock
+from bot.db import open_db
+from bot.interactions import Interactions
+from bot.lifecycle import Lifecycle
+from bot.models import Round
+from bot.settings import Settings
+from tests.fakes.slack_api import FakeSlackWebAPI
+from tests.fakes.slack_requests import SignedRequest, SlackRequests
+from tests.fakes.specs import specs_dir_fixture  # noqa: F401
+
+SECRET = "test-signing-secret"
+MEMBERS = ["U1", "U2", "U3", "U4", "U5"]
+
+
+@dataclass
+class Slack:
+    """Everything one test needs: the fake workspace, the server client and the core."""
+
+    api: FakeSlackWebAPI
+    http: TestClient[Any, Any]
+    adapter: SlackAdapter
+    lc: Lifecycle
+    clock: ManualClock
+    req: SlackRequests
+
+    async def send(self, request: SignedRequest) -> tuple[int, str]:
+        """POST a signed request to /slack/events and wait for the work after the ack."""
+        response = await self.http.post(
+            "/slack/events", data=request.body.encode(), headers=request.headers
+        )
+        body = await response.text()
+        await self.adapter.drain()
+        return response.status, body
+
+    async def command(self, text: str, user: str = "UMGR", channel: str = "C1") -> dict[str, Any]:
+        status, body = await self.send(
+            self.req.command(text, user_id=user, channel_id=channel, channel_name="wijkteam")
+        )
+        assert status == 200
+        return json.loads(body) if body else {}
+
+    def open_round(self, channel: str = "C1") -> Round:
+        team = self.lc.directory.team_by_conversation("slack", channel)
+        assert team is not None
+        rnd = self.lc.store.open_round_of(team.id)
+        assert rnd is not None
+        return rnd
+
+    def last_view(self) -> dict[str, Any]:
+        return dict(self.api.of("views.open")[-1].args["view"])
+
+
+@pytest.fixture
+async def slack(specs_dir: Path) -> AsyncIterator[Slack]:
+    async with FakeSlackWebAPI(specs_dir) as api:
+        for user in [*MEMBERS, "UMGR", "UCOACH"]:
+            api.add_user(user, f"naam-{user}")
+        api.add_user("UHELPER", "een andere bot", is_bot=True)
+        api.add_channel("C1", [*MEMBERS, "UMGR", "UHELPER"])
+        api.add_channel("C3", ["U1", "UMGR"])
+        clock = ManualClock(datetime(2027, 1, 11, 8, 0, tzinfo=UTC))
+        db = open_db(None)
+        lc = Lifecycle(db, Settings(env="test", admins="slack:UMGR"), clock)
+        adapter = SlackAdapter(
+            Interactions(lc),
+            bot_token="xoxb-test",
+            signing_secret=SECRET,
+            base_url=api.base_url,
+            pace=0,
+        )
+        lc.ports["slack"] = adapter
+        async with TestClient(
+            TestServer(build_server([adapter]), host="127.0.0.1", port=0)
+        ) as http:
+            yield Slack(
+                api,
+                http,
+                adapter,
+                lc,
+                clock,
+                SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/"),
+            )
+        db.close()
+        assert api.violations == [], "every call must respect the spec and Block Kit limits"
+
+
+def answers_for(view: dict[str, Any], text: str = "Prima samenwerking") -> dict[str, str]:
+    out = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        qid = block["block_id"].removeprefix("q:")
+        out[qid] = (
+            text if element["type"] == "plain_text_input" else element["options"][-1]["value"]
+        )
+    return out
+
+
+async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
+    api, lc = slack.api, slack.lc
+    ack = await slack.command("start")
+    assert ack.get("response_type") == "ephemeral"
+    rnd = slack.open_round()
+    [post] = api.posts_to("C1")
+    assert rnd.message_id == post.ts
+    assert f'"value": "{rnd.id}"' in json.dumps(post.blocks)
+    await slack.command("rol coach <@UCOACH|coach>")
+    assert lc.directory.member_by_user("slack", "UCOACH") is not None
+    assert lc.store.round_member_count(rnd.id) == 6, "bots are not round members"
+
+    status, body = await slack.send(slack.req.button(rnd.id, user_id="U1", channel_id="C1"))
+    assert (status, body) == (200, "")
+    view = slack.last_view()
+    assert view["callback_id"] == "reflectie.answer_form"
+    given = answers_for(view)
+    status, body = await slack.send(slack.req.view_submission(view, given, user_id="U1"))
+    assert (status, body) == (200, "")
+    assert lc.store.answered_count(rnd.id) == 1
+    assert len(lc.store.responses(rnd.id)) == len(given)
+    assert api.messages[("C1", post.ts)].updates == 1
+    assert "1 van 6" in json.dumps(api.messages[("C1", post.ts)].blocks)
+    assert api.posts_to("DU1"), "the confirmation arrives privately"
+
+    await slack.send(slack.req.button(rnd.id, user_id="U1", channel_id="C1"))
+    again = slack.last_view()
+    assert "initial_option" in json.dumps(again) and "Prima samenwerking" in json.dumps(again)
+
+    status, body = await slack.send(
+        slack.req.event({"type": "app_home_opened", "user": "U2", "channel": "DU2", "tab": "home"})
+    )
+    assert status == 200
+    [home] = api.of("views.publish")
+    assert home.args["user_id"] == "U2" and str(rnd.id) in json.dumps(home.args["view"])
+
+    assert rnd.remind_at is not None
+    slack.clock.set(rnd.remind_at)
+    await lc.reconcile(slack.clock.now())
+    reminded = {
+        m.channel
+        for m in api.messages.values()
+        if m.channel.startswith("D") and "reflectie.open_form" in json.dumps(m.blocks)
+    }
+    assert reminded == {"DU2", "DU3", "DU4", "DU5", "DUMGR"}
+
+    slack.clock.set(rnd.closes_at)
+    await lc.reconcile(slack.clock.now())
+    closed = api.messages[("C1", post.ts)]
+    assert closed.updates == 2 and "reflectie.open_form" not in json.dumps(closed.blocks)
+    thread = [m for m in api.posts_to("C1") if m.thread_ts == post.ts]
+    assert len(thread) == 1, "the team digest goes in the round's thread"
+    assert api.posts_to("DUCOACH"), "the coach gets the digest privately"
+    assert len(api.posts_to("C1")) == 2
+
+
+async def test_forged_and_replayed_requests_are_refused(slack: Slack) -> None:
+    start = slack.req.command("start", user_id="UMGR", channel_id="C1")
+    for bad in (slack.req.forged(start), slack.req.replayed(start)):
+        status, _ = await slack.send(bad)
+        assert status == 401
+    assert slack.api.calls == []
+    assert slack.lc.directory.team_by_conversation("slack", "C1") is None
+
+
+async def test_redeliveries_and_repeats_change_nothing(slack: Slack) -> None:
+    joined = {
+        "type": "member_joined_channel",
+        "user": "UBOT",
+        "channel": "C7",
+        "channel_type": "C",
+        "team": "T1",
+        "inviter": "UMGR",
+    }
+    first = slack.req.event(joined, event_id="EvJOIN1")
+    assert (await slack.send(first))[0] == 200
+    assert len(slack.api.posts_to("C7")) == 1, "the welcome is posted once"
+    retry = slack.req.event(joined, event_id="EvJOIN1", retry_num=1)
+    assert await slack.send(retry) == (200, "")
+    assert len(slack.api.posts_to("C7")) == 1
+
+    start = slack.req.command("start", user_id="UMGR", channel_id="C1")
+    await slack.send(start)
+    rounds = slack.lc.store.rounds_of(slack.open_round().team_id)
+    assert await slack.send(start) == (200, ""), "an identical request is answered empty"
+    await slack.command("start")  # a second, new /reflectie start: refused by the core
+    assert slack.lc.store.rounds_of(rounds[0].team_id) == rounds
+    assert len(slack.api.posts_to("C1")) == 1
+
+
+async def test_too_long_text_is_refused_in_the_modal(slack: Slack) -> None:
+    await slack.command("start")
+    rnd = slack.open_round()
+    await slack.send(slack.req.button(rnd.id, user_id="U2", channel_id="C1"))
+    view = slack.last_view()
+    status, body = await slack.send(
+        slack.req.view_submission(view, answers_for(view, "x" * 2001), user_id="U2")
+    )
+    reply = json.loads(body)
+    assert status == 200 and reply["response_action"] == "errors"
+    text_blocks = [
+        b["block_id"]
+        for b in view["blocks"]
+        if b["type"] == "input" and b["element"]["type"] == "plain_text_input"
+    ]
+    assert set(reply["errors"]) == set(text_blocks) and text_blocks
+    assert "2001" in next(iter(reply["errors"].values()))
+    assert slack.lc.store.answered_count(rnd.id) == 0
+    assert slack.lc.store.responses(rnd.id) == []
+
+
+async def test_archived_channel_is_recorded_reported_and_not_retried(slack: Slack) -> None:
+    slack.api.break_channel("C3", "is_archived")
+    await slack.command("start", channel="C3")
+    rnd = slack.open_round("C3")
+    team = slack.lc.directory.team(rnd.team_id)
+    assert team is not None and slack.lc.directory.conversation_gone(team.conversation_id or 0)
+    attempts = [
+        c for c in slack.api.calls if c.method == "chat.postMessage" and c.args["channel"] == "C3"
+    ]
+    assert len(attempts) == 1 and attempts[0].error == "is_archived"
+    assert slack.api.posts_to("DUMGR"), "the manager is told"
+    for hours in (1, 5, 30):
+        slack.clock.set(datetime(2027, 1, 11, 8, tzinfo=UTC) + timedelta(hours=hours))
+        await slack.lc.reconcile(slack.clock.now())
+    assert (
+        len(
+            [
+                c
+                for c in slack.api.calls
+                if c.method == "chat.postMessage" and c.args["channel"] == "C3"
+            ]
+        )
+        == 1
+    )
