@@ -104,7 +104,7 @@ def record_answers(
     anonymous = rnd.anonymity is Anonymity.ANONYMOUS
     stamp = now.date().isoformat() if anonymous else iso(now)
     respondent = {
-        Anonymity.NAMED: actor.display_name or actor.user_id,
+        Anonymity.NAMED: actor.user_id,  # stable; names are looked up when shown
         Anonymity.PSEUDONYMOUS: lc.directory.pseudonym(team.id, member.id),
         Anonymity.ANONYMOUS: None,
     }[rnd.anonymity]

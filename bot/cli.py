@@ -102,6 +102,30 @@ def check() -> None:
 
 
 @app.command()
+def forget(
+    db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
+    user: str = typer.Option(..., "--user", help="The person as platform:user_id."),
+) -> None:
+    """Erase a person's linkable data: named and pseudonymous answers, roles, memberships."""
+    from bot.db import open_db
+    from bot.directory import Directory
+
+    locale = _locale()
+    platform, _, user_id = user.partition(":")
+    if not user_id:
+        err.print(t("cli.bad_user", locale, value=user), markup=False)
+        raise typer.Exit(2)
+    if not db.is_file():
+        err.print(t("cli.no_db", locale, path=db), markup=False)
+        raise typer.Exit(2)
+    removed = Directory(open_db(db)).forget_member(platform, user_id)
+    if removed is None:
+        err.print(t("cli.unknown_user", locale, value=user), markup=False)
+        raise typer.Exit(2)
+    out.print(t("cli.forgotten", locale, user=user, **removed), markup=False)
+
+
+@app.command()
 def chat(
     db: Path = typer.Option(Path("reflectiebot-chat.db"), "--db", help="Path of the SQLite file."),
     user: str = typer.Option("manager", "--as", help="Who you are at the start."),

@@ -67,7 +67,7 @@ def round_digest(lc: Lifecycle, round_id: int, locale: str) -> DigestView:
                 counts = Counter(values)
                 cell.counts = [(o.text, counts.get(o.id, 0)) for o in view.options]
             else:
-                cell.texts = [_attributed(r, rnd) for r in rows]
+                cell.texts = [_attributed(lc, r, rnd, team) for r in rows]
             # The library names the answers that point to a pitfall; half of the team giving
             # one of them is worth a coach's attention.
             signals = set(extra.get("signals") or [])
@@ -86,10 +86,14 @@ def _pitfall_title(lc: Lifecycle, pitfall: str, locale: str) -> str:
     return found.title.get(locale) if found else t("digest.pitfall_other", locale)
 
 
-def _attributed(row: dict[str, str], rnd: Round) -> str:
-    if rnd.anonymity is Anonymity.ANONYMOUS or not row.get("respondent"):
+def _attributed(lc: Lifecycle, row: dict[str, str], rnd: Round, team: Team) -> str:
+    who = row.get("respondent")
+    if rnd.anonymity is Anonymity.ANONYMOUS or not who:
         return row["value"]
-    return f"{row['respondent']}: {row['value']}"
+    if rnd.anonymity is Anonymity.NAMED:
+        member = lc.directory.member_by_user(team.platform, who)
+        who = (member.display_name if member else None) or who
+    return f"{who}: {row['value']}"
 
 
 def _summaries(lc: Lifecycle, rnd: Round, locale: str) -> dict[str, tuple[str, str | None]]:
