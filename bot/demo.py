@@ -175,18 +175,20 @@ async def run_demo(
 
 
 def _write_digest(lc: Lifecycle, path: Path) -> Path:
-    parts = []
+    """Write every closed round's digest and each team's phase comparison as Markdown and HTML."""
+    parts, teams = [], []
     for team in lc.directory.teams():
         locale = team.locale
-        for rnd in lc.store.rounds_of(team.id):
-            if rnd.status is RoundStatus.CLOSED:
-                parts.append(
-                    render(
-                        "markdown", "digest", locale, digest=round_digest(lc, rnd.id, locale)
-                    ).text
-                )
-        parts.append(
-            render("markdown", "compare", locale, compare=compare_view(lc, team, locale)).text
-        )
+        digests = [
+            round_digest(lc, rnd.id, locale)
+            for rnd in lc.store.rounds_of(team.id)
+            if rnd.status is RoundStatus.CLOSED
+        ]
+        compare = compare_view(lc, team, locale)
+        parts += [render("markdown", "digest", locale, digest=d).text for d in digests]
+        parts.append(render("markdown", "compare", locale, compare=compare).text)
+        teams.append({"digests": digests, "compare": compare})
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    html = render("html", "report", lc.settings.locale, teams=teams).text
+    path.with_suffix(".html").write_text(html + "\n", encoding="utf-8")
     return path

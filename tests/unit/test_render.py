@@ -9,7 +9,16 @@ from jinja2 import UndefinedError
 
 from prompts.catalog import CatalogError, messages, t
 from prompts.render import TEMPLATES_DIR, render
-from prompts.views import CellView, DigestView, HomeView, OptionView, QuestionView, RoundView
+from prompts.views import (
+    CellView,
+    CompareRow,
+    CompareView,
+    DigestView,
+    HomeView,
+    OptionView,
+    QuestionView,
+    RoundView,
+)
 
 
 def _round(status: str = "open") -> RoundView:
@@ -61,6 +70,15 @@ def _contexts() -> dict[str, dict[str, object]]:
             CellView(id="a.text", kind="text", text="Open", n=1, texts=["<tekst> & meer"]),
         ],
     )
+    compare = CompareView(
+        team_name="T",
+        phases=["Start", "Opfrismoment"],
+        rows=[
+            CompareRow(
+                id="a", text="<b>", values=[("Start", "mediaan 2.0"), ("Opfrismoment", None)]
+            )
+        ],
+    )
     return {
         "message": {"text": "Hallo"},
         "round_open": {"round": _round()},
@@ -68,6 +86,8 @@ def _contexts() -> dict[str, dict[str, object]]:
         "form": {"round": _round()},
         "reminder": {"round": _round()},
         "digest": {"digest": digest},
+        "report": {"teams": [{"digests": [digest], "compare": compare}]},
+        "compare": {"compare": compare},
         "home": {
             "home": HomeView(
                 name="Anna",
@@ -87,8 +107,7 @@ def test_every_template_renders_in_both_languages(surface: str, locale: str) -> 
     contexts = _contexts()
     for path in sorted((TEMPLATES_DIR / surface).glob("*.j2")):
         name = path.name.split(".")[0]
-        if name not in contexts:
-            continue
+        assert name in contexts, f"{surface}/{name} has no test context: add one above"
         rendered = render(surface, name, locale, **contexts[name])
         assert rendered.text or rendered.payload, f"{surface}/{name} rendered nothing"
 
@@ -121,3 +140,9 @@ def test_catalog_files_exist_in_pairs() -> None:
     assert {p.name for p in (root / "nl").glob("*.yaml")} == {
         p.name for p in (root / "en").glob("*.yaml")
     }
+
+
+def test_html_report_escapes_what_people_typed() -> None:
+    html = render("html", "report", "nl", **_contexts()["report"]).text
+    assert "&lt;tekst&gt; &amp; meer" in html and "<tekst>" not in html
+    assert "<svg" in html and "minder dan 3 antwoorden" in html
