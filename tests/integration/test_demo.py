@@ -30,6 +30,9 @@ def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     full_rows = [r for r in table.splitlines()[2:] if r.startswith("|") and "| – |" not in r]
     assert len(full_rows) >= 2, table  # at least two questions repeated in all three phases
     assert "Zo antwoordde het team bij de start" in result.output  # the fresh-up recap
+    html = (out / "digest.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 6 and "Vergelijking over de fasen" in html
+    assert (out / "responses.csv").read_text(encoding="utf-8").startswith("team,round_id,phase")
     exported = runner.invoke(
         app, ["export", "--db", str(out / "reflectiebot.db"), "--format", "json"]
     )
