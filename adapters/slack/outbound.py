@@ -105,6 +105,9 @@ class SlackOutbound:
             if exc.retry_after:
                 self.pacer.hold(channel, exc.retry_after)
             raise
+        # Count the interval from the answer, not from the send: Slack measures arrival, and
+        # the next request can only arrive after this one was answered.
+        self.pacer.hold(channel, self.pacer.interval)
         return str(data.get("ts", ""))
 
     async def _post_chunks(self, channel: str, msg: Rendered, thread: str | None) -> str:
