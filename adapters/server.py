@@ -17,15 +17,18 @@ STARTED: web.AppKey[float] = web.AppKey("started", float)
 async def healthz(request: web.Request) -> web.Response:
     """Answer liveness probes with the platforms served and the uptime."""
     adapters = request.app[ADAPTERS]
-    return web.json_response({
-        "status": "ok",
-        "platforms": [a.platform for a in adapters],
-        "uptime_s": round(time.monotonic() - request.app[STARTED], 1),
-    })
+    return web.json_response(
+        {
+            "status": "ok",
+            "platforms": [a.platform for a in adapters],
+            "uptime_s": round(time.monotonic() - request.app[STARTED], 1),
+        }
+    )
 
 
-def build_server(adapters: Sequence[Adapter], on_startup: Hook | None = None,
-                 on_cleanup: Hook | None = None) -> web.Application:
+def build_server(
+    adapters: Sequence[Adapter], on_startup: Hook | None = None, on_cleanup: Hook | None = None
+) -> web.Application:
     """Return the application serving every adapter and ``GET /healthz``.
 
     Args:
