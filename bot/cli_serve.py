@@ -50,6 +50,8 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
     )
     lifecycle.ports[slack.platform] = slack
     runner = Runner(lifecycle, clock)
+    # Rounds started or planned from Slack get their open/remind/close timers at once.
+    lifecycle.timer = runner
     platforms = slack.platform + (" + Socket Mode" if app_token else "")
 
     async def on_startup() -> None:
