@@ -119,6 +119,7 @@ async def _answer(
             value = options[int(value) - 1]
         answers[q.question_id] = value
     result = await core.handle(AnswersSubmitted(actor=me, round_id=rnd.id, answers=answers))
+    await core.drain()
     for qid, problem in result.errors.items():
         console.print(f"{qid}: {problem}", markup=False)
     if result.message:

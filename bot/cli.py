@@ -12,6 +12,7 @@ from rich.console import Console
 
 from bot.cli_prompts import prompts_app
 from bot.cli_schedule import schedule_app
+from bot.cli_serve import serve_command
 from bot.settings import SettingsError, load_settings, requested_locale
 from prompts.catalog import t
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 )
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(prompts_app, name="prompts")
+app.command("serve")(serve_command)
 out = Console()
 err = Console(stderr=True)
 

@@ -161,6 +161,7 @@ async def run_demo(
             reply = await core.handle(
                 AnswersSubmitted(actor=actor, round_id=round_id, answers=given)
             )
+            await core.drain()  # the channel counter is updated after the reply
             answers += len(given) if reply.ok else 0
     digest_path = _write_digest(lc, out / "digest.md")
     write_export(lc.store.export_rows(), "csv", (out / "responses.csv").open("w", encoding="utf-8"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bot.answers import current_answers, record_answers
@@ -29,6 +30,12 @@ class Interactions:
 
     def __init__(self, lc: Lifecycle):
         self.lc = lc
+        self._followups: set[asyncio.Task[None]] = set()
+
+    async def drain(self) -> None:
+        """Wait until follow-up work started after a reply has finished."""
+        while self._followups:
+            await asyncio.gather(*list(self._followups), return_exceptions=True)
 
     async def first_seen(self, platform: str, event_id: str) -> bool:
         """Record an inbound event id; False for a redelivery."""
@@ -83,7 +90,11 @@ class Interactions:
         )
         log.info("answers for round %s: %s", event.round_id, "stored" if outcome.ok else "refused")
         if outcome.ok:
-            await self._refresh_counter(event.round_id)
+            # After the reply: the platform is waiting to acknowledge the submission, and a
+            # rate-limited message update must not hold that acknowledgement up.
+            task = asyncio.get_running_loop().create_task(self._refresh_counter(event.round_id))
+            self._followups.add(task)
+            task.add_done_callback(self._followups.discard)
         return reply
 
     async def _refresh_counter(self, round_id: int) -> None:

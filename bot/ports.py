@@ -57,6 +57,10 @@ class InteractionPort(Protocol):
         """Record an inbound event id; False when it was seen before."""
         ...
 
+    async def drain(self) -> None:
+        """Wait for follow-up work ``handle`` started after replying (e.g. counter updates)."""
+        ...
+
 
 class Timer(Protocol):
     """Timers derived from the database (the scheduler's runner); the database stays the truth."""

@@ -132,6 +132,7 @@ class SlackAdapter(SlackOutbound):
         """Wait until every piece of work started after an acknowledgement has finished."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.core.drain()
 
     # middleware and errors ---------------------------------------------------------------
     async def _drop_redeliveries(
