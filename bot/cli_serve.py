@@ -34,7 +34,7 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
     db = open_db(settings.db)
     clock = SystemClock()
     lifecycle = Lifecycle(db, settings, clock)
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    token = settings.slack_token()
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
     )

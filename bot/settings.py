@@ -118,8 +118,20 @@ class Settings(BaseSettings):
 
     @property
     def slack_enabled(self) -> bool:
-        """Whether the Slack adapter has what it needs."""
-        return self.slack_bot_token is not None and self.slack_signing_secret is not None
+        """Whether the Slack adapter has what it needs (a fake Web API needs no real token)."""
+        return self.slack_signing_secret is not None and (
+            self.slack_bot_token is not None or self._fake_slack
+        )
+
+    @property
+    def _fake_slack(self) -> bool:
+        return self.env in ("dev", "test") and bool(self.slack_api_base_url)
+
+    def slack_token(self) -> str:
+        """Return the bot token; against a dev/test fake Web API a placeholder will do."""
+        if self.slack_bot_token is not None:
+            return self.slack_bot_token.get_secret_value()
+        return "xoxb-fake-web-api" if self._fake_slack else ""
 
     @property
     def teams_enabled(self) -> bool:
@@ -129,7 +141,9 @@ class Settings(BaseSettings):
     def cross_field_problems(self) -> list[str]:
         """Return problems that involve more than one variable."""
         problems: list[str] = []
-        if (self.slack_bot_token is None) != (self.slack_signing_secret is None):
+        if (self.slack_bot_token is None) != (self.slack_signing_secret is None) and not (
+            self._fake_slack and self.slack_signing_secret is not None
+        ):
             problems.append(t("settings.slack_pair", self.locale))
         teams = [self.teams_client_id, self.teams_client_secret, self.teams_tenant_id]
         if any(v is not None for v in teams) and not all(v is not None for v in teams):

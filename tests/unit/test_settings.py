@@ -55,3 +55,15 @@ def test_problems_are_reported_in_the_requested_language(monkeypatch: pytest.Mon
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == 2
     assert "The settings are not right" in result.output and "unknown time zone" in result.output
+
+
+def test_a_fake_web_api_in_test_mode_needs_no_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("SLACK_API_BASE_URL", "http://127.0.0.1:9/api/")
+    monkeypatch.setenv("REFLECTIEBOT_ENV", "test")
+    settings = load_settings()
+    assert settings.slack_enabled and settings.slack_token()
+    monkeypatch.setenv("REFLECTIEBOT_ENV", "production")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert any("SLACK_BOT_TOKEN" in p for p in info.value.problems)
