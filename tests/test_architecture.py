@@ -11,7 +11,9 @@ DATABASE = (
     "sqlite_utils",
     "sqlite3",
     "bot.store",
+    "bot.answer_store",
     "bot.directory",
+    "bot.people",
     "bot.deliveries",
     "bot.db",
     "bot.migrations",
@@ -65,6 +67,7 @@ def test_adapters_never_touch_the_database() -> None:
 def test_only_the_store_modules_hold_sql() -> None:
     sql_modules = {
         "store.py",
+        "answer_store.py",
         "directory.py",
         "people.py",
         "deliveries.py",
