@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
@@ -18,6 +17,7 @@ from bot.messages import ConversationRef
 from bot.models import Phase, Purpose, RoleName, Round, RoundStatus, Team
 from bot.planning import ensure_team, plan_timeline
 from bot.ports import ChatPort, Timer
+from bot.reconcile import ReconcileReport, reconcile
 from bot.settings import Settings
 from bot.snapshot import question_rows
 from bot.store import Store
@@ -36,17 +36,6 @@ class RoundError(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
-
-
-@dataclass
-class ReconcileReport:
-    """What one reconcile tick did (ids only: safe to log)."""
-
-    opened: list[int] = field(default_factory=list)
-    missed: list[int] = field(default_factory=list)
-    reminded: list[int] = field(default_factory=list)
-    closed: list[int] = field(default_factory=list)
-    sent: int = 0
 
 
 class Lifecycle:
@@ -78,7 +67,7 @@ class Lifecycle:
         self.store = Store(db)
         self.deliveries = Deliveries(db)
         self.fanout = Fanout(self)
-        self._retained_at: datetime | None = None
+        self.retained_at: datetime | None = None
         self.timer: Timer | None = None
 
     def sync_timers(self, *round_ids: int) -> None:
@@ -140,7 +129,7 @@ class Lifecycle:
             raise RoundError("round_error.unknown_set", name=set_id) from None
         if self.store.open_round_of(team_id):
             raise RoundError("round_error.already_open", team=team.name)
-        remind_at, closes_at = self._adhoc_window(team, now)
+        window = self.calendar(team).window_from(now, team.open_days)
         phase = Phase(set_id) if set_id in {p.value for p in PLANNED_PHASES} else Phase.ADHOC
         rnd = self.store.insert_round(
             team_id=team_id,
@@ -148,8 +137,8 @@ class Lifecycle:
             seq=0,
             set_id=set_id,
             opens_at=now,
-            remind_at=remind_at,
-            closes_at=closes_at,
+            remind_at=window.remind_at,
+            closes_at=window.closes_at,
             anonymity=team.anonymity.value,
             batch_id=batch_id,
             created_by=member_id,
@@ -161,24 +150,6 @@ class Lifecycle:
             )
             raise RoundError("round_error.already_open", team=team.name)
         return self.store.round(rnd.id)  # type: ignore[return-value]
-
-    def _adhoc_window(self, team: Team, now: datetime) -> tuple[datetime, datetime]:
-        """Return when an ad-hoc round opened ``now`` is reminded and closes.
-
-        A round started after closing time counts from the next working day; a reminder
-        that would come (almost) at once moves to halfway between now and the close.
-        """
-        cal = self.calendar(team)
-        today = now.astimezone(cal.zone).date()
-        first = cal.next_working_day(today)
-        if first == today and now >= cal.local(today, cal.close_time):
-            first = cal.add_working_days(today, 1)
-        last = cal.add_working_days(first, team.open_days - 1)
-        closes_at = cal.local(last, cal.close_time)
-        remind_at = cal.local(last, cal.open_time)
-        if remind_at <= now + timedelta(hours=1):
-            remind_at = now + (closes_at - now) / 2
-        return remind_at, closes_at
 
     async def start_programme(
         self, programme_id: str, set_id: str, member_id: int | None, now: datetime
@@ -241,7 +212,7 @@ class Lifecycle:
         rnd = self.store.round(round_id)
         if rnd is None:
             return False
-        stale = rnd.remind_at is not None and now - rnd.remind_at > self._grace()
+        stale = rnd.remind_at is not None and now - rnd.remind_at > self.grace()
         with self.db.atomic():
             if not self.store.claim_reminder(round_id, now):
                 return False
@@ -294,37 +265,13 @@ class Lifecycle:
         log.warning("round %s missed: due %s", rnd.id, rnd.opens_at.isoformat())
         return True
 
-    def _grace(self) -> timedelta:
+    def grace(self) -> timedelta:
+        """How late a round may still open (after downtime) before it counts as missed."""
         return timedelta(minutes=self.settings.grace_minutes)
 
     async def reconcile(self, now: datetime) -> ReconcileReport:
         """Catch up with everything due at ``now``; safe to run any number of times."""
-        report = ReconcileReport()
-        for rnd in self.store.due_to_close(now):
-            if await self.close_round(rnd.id, now):
-                report.closed.append(rnd.id)
-        for rnd in self.store.due_to_open(now):
-            if now - rnd.opens_at > self._grace() or now >= rnd.closes_at:
-                if await self.miss_round(rnd, now):
-                    report.missed.append(rnd.id)
-            elif await self.open_round(rnd.id, now):
-                report.opened.append(rnd.id)
-        for rnd in self.store.due_to_remind(now):
-            if await self.remind_round(rnd.id, now):
-                report.reminded.append(rnd.id)
-        self.deliveries.expire_sending(now)
-        report.sent = await self.fanout.run(now)
-        self._retain(now)
-        return report
-
-    def _retain(self, now: datetime) -> None:
-        # Retention is a daily concern; checking once an hour keeps the tick cheap.
-        if self._retained_at and now - self._retained_at < timedelta(hours=1):
-            return
-        self._retained_at = now
-        purged = self.store.purge_before(now - timedelta(days=self.settings.retention_days), now)
-        if purged:
-            log.info("retention: %s rounds deleted", purged)
+        return await reconcile(self, now)
 
     def upcoming(
         self, now: datetime, until: datetime | None = None

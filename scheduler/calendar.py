@@ -140,6 +140,24 @@ class Calendar:
         """Return the aware ``moment`` in the team's zone, for display."""
         return moment.astimezone(self.zone)
 
+    def window_from(self, now: datetime, open_days: int | None = None) -> RoundWindow:
+        """Return the window of a round opened right ``now`` (an ad-hoc round).
+
+        A round started after closing time counts from the next working day; a reminder
+        that would come (almost) at once moves to halfway between now and the close.
+        """
+        days = self.open_days if open_days is None else open_days
+        today = now.astimezone(self.zone).date()
+        first = self.next_working_day(today)
+        if first == today and now >= self.local(today, self.close_time):
+            first = self.add_working_days(today, 1)
+        last = self.add_working_days(first, days - 1)
+        closes_at = self.local(last, self.close_time)
+        remind_at = self.local(last, self.open_time)
+        if remind_at <= now + timedelta(hours=1):
+            remind_at = now + (closes_at - now) / 2
+        return RoundWindow(now, remind_at, closes_at)
+
     def window(self, planned: date, open_days: int | None = None) -> RoundWindow:
         """Return when a round planned for ``planned`` opens, is reminded and closes.
 

@@ -18,7 +18,8 @@ from bot.clock import Clock
 from bot.models import RoundStatus
 
 if TYPE_CHECKING:
-    from bot.lifecycle import Lifecycle, ReconcileReport
+    from bot.lifecycle import Lifecycle
+    from bot.reconcile import ReconcileReport
 
 log = logging.getLogger(__name__)
 

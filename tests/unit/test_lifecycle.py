@@ -188,3 +188,18 @@ async def test_adhoc_round_started_after_closing_time_counts_from_the_next_day(
     assert rnd.closes_at.isoformat() == "2027-01-12T16:00:00+00:00"  # Tuesday 17:00
     assert rnd.remind_at is not None and clock.now() < rnd.remind_at < rnd.closes_at
     assert rnd.remind_at - clock.now() > timedelta(hours=1)
+
+
+async def test_one_tick_closes_more_rounds_than_one_batch(
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.reconcile
+
+    monkeypatch.setattr(bot.reconcile, "BATCH", 2)
+    rounds = []
+    for i in range(5):
+        make_team(lc, console, team_id=f"t{i}", size=2)
+        rounds.append(await lc.start_round(f"t{i}", "start", None, clock.now()))
+    clock.set(rounds[0].closes_at)
+    report = await lc.reconcile(clock.now())
+    assert sorted(report.closed) == sorted(r.id for r in rounds)
