@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
+import inspect
 import pkgutil
 from pathlib import Path
 
@@ -14,7 +16,9 @@ def main() -> None:
             continue
         module = importlib.import_module(f"bench.{info.name}")
         print(f"== bench.{info.name} ==")
-        module.main()
+        result = module.main()
+        if inspect.isawaitable(result):
+            asyncio.run(result)
 
 
 if __name__ == "__main__":
