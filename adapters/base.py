@@ -16,12 +16,9 @@ class Adapter(ChatPort, Protocol):
 
     def mount(self, app: web.Application) -> None:
         """Add the platform's inbound routes (e.g. ``POST /slack/events``) to ``app``."""
-        ...
 
     async def start(self) -> None:
         """Open long-lived connections (Socket Mode); called when the server starts."""
-        ...
 
     async def stop(self) -> None:
         """Finish background work and close connections; called when the server stops."""
-        ...

@@ -31,19 +31,15 @@ class ChatPort(Protocol):
 
     async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
         """Post a message in a conversation and return its message id."""
-        ...
 
     async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
         """Replace an earlier message."""
-        ...
 
     async def notify(self, member: Actor, msg: Rendered) -> str:
         """Send a direct message to one person and return its message id."""
-        ...
 
     async def list_members(self, to: ConversationRef) -> list[Actor]:
         """Return the human members of a conversation."""
-        ...
 
 
 class InteractionPort(Protocol):
@@ -51,15 +47,12 @@ class InteractionPort(Protocol):
 
     async def handle(self, event: Inbound) -> Reply:
         """Handle one inbound event and return what to show."""
-        ...
 
     async def first_seen(self, platform: str, event_id: str) -> bool:
         """Record an inbound event id; False when it was seen before."""
-        ...
 
     async def drain(self) -> None:
         """Wait for follow-up work ``handle`` started after replying (e.g. counter updates)."""
-        ...
 
 
 class Timer(Protocol):
@@ -67,4 +60,3 @@ class Timer(Protocol):
 
     def sync(self, round_id: int) -> None:
         """Re-derive the timers of one round after it was planned, moved, opened or closed."""
-        ...
