@@ -134,43 +134,22 @@ def status_lines(ctx: CommandContext, team: Team) -> list[str]:
 def plan_lines(ctx: CommandContext, team: Team, diff: PlanDiff) -> list[str]:
     """Return the planned rounds in time order and, on a re-plan, what changed."""
     zone = ZoneInfo(team.timezone)
-    rows: list[tuple[datetime, str]] = []
-    for p in diff.added:
-        rows.append(
-            (
-                p.window.opens_at,
-                ctx.t(
-                    "plan.row",
-                    round=phase_label(p.phase, p.seq, ctx.locale),
-                    opens=moment(ctx, team, p.window.opens_at),
-                    closes=moment(ctx, team, p.window.closes_at),
-                ),
-            )
+    # Added, moved and unchanged rounds are all "planned": one row shape for each.
+    spans = [(p.phase, p.seq, p.window.opens_at, p.window.closes_at) for p in diff.added]
+    spans += [(m.phase, m.seq, m.window.opens_at, m.window.closes_at) for m in diff.moved]
+    spans += [(e.phase, e.seq, e.opens_at, e.closes_at) for e in diff.unchanged]
+    rows: list[tuple[datetime, str]] = [
+        (
+            opens_at,
+            ctx.t(
+                "plan.row",
+                round=phase_label(phase, seq, ctx.locale),
+                opens=moment(ctx, team, opens_at),
+                closes=moment(ctx, team, closes_at),
+            ),
         )
-    for m in diff.moved:
-        rows.append(
-            (
-                m.window.opens_at,
-                ctx.t(
-                    "plan.row",
-                    round=phase_label(m.phase, m.seq, ctx.locale),
-                    opens=moment(ctx, team, m.window.opens_at),
-                    closes=moment(ctx, team, m.window.closes_at),
-                ),
-            )
-        )
-    for e in diff.unchanged:
-        rows.append(
-            (
-                e.opens_at,
-                ctx.t(
-                    "plan.row",
-                    round=phase_label(e.phase, e.seq, ctx.locale),
-                    opens=moment(ctx, team, e.opens_at),
-                    closes=moment(ctx, team, e.closes_at),
-                ),
-            )
-        )
+        for phase, seq, opens_at, closes_at in spans
+    ]
     for k in diff.kept:
         rows.append(
             (
