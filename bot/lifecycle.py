@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import sqlite3
@@ -12,7 +13,7 @@ from sqlite_utils import Database
 from bot.clock import Clock
 from bot.deliveries import Deliveries
 from bot.directory import Directory
-from bot.fanout import Fanout
+from bot.fanout import PARALLEL, Fanout
 from bot.messages import ConversationRef
 from bot.models import Phase, Purpose, RoleName, Round, RoundStatus, Team
 from bot.planning import ensure_team, plan_timeline
@@ -154,13 +155,25 @@ class Lifecycle:
     async def start_programme(
         self, programme_id: str, set_id: str, member_id: int | None, now: datetime
     ) -> list[Round]:
-        """Start a round in every team of a programme that has no open round."""
+        """Start a round in every team of a programme that has no open round.
+
+        Teams are opened side by side (bounded): each opening waits on its platform for the
+        roster and the post, and a programme may have hundreds of teams.
+        """
         batch = "b-" + secrets.token_hex(6)
-        started = []
-        for team in self.directory.teams(programme_id):
-            if self.store.open_round_of(team.id) is None:
-                started.append(await self.start_round(team.id, set_id, member_id, now, batch))
-        return started
+        teams = [
+            t for t in self.directory.teams(programme_id) if not self.store.open_round_of(t.id)
+        ]
+        gate = asyncio.Semaphore(PARALLEL)
+
+        async def one(team: Team) -> Round | None:
+            async with gate:
+                try:
+                    return await self.start_round(team.id, set_id, member_id, now, batch)
+                except RoundError:  # e.g. a manager started one there a moment ago
+                    return None
+
+        return [r for r in await asyncio.gather(*(one(t) for t in teams)) if r is not None]
 
     async def open_round(self, round_id: int, now: datetime) -> bool:
         """Open a planned round: refresh the roster, snapshot questions, queue the post.

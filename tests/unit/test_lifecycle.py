@@ -203,3 +203,16 @@ async def test_one_tick_closes_more_rounds_than_one_batch(
     clock.set(rounds[0].closes_at)
     report = await lc.reconcile(clock.now())
     assert sorted(report.closed) == sorted(r.id for r in rounds)
+
+
+async def test_programme_round_opens_every_team_without_an_open_round(
+    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    for i in range(20):
+        make_team(lc, console, team_id=f"t{i:02}", size=2)
+    busy = await lc.start_round("t00", "start", None, clock.now())
+    started = await lc.start_programme("prog", "freshup", None, clock.now())
+    assert len(started) == 19 and busy.id not in {r.id for r in started}
+    assert len({r.batch_id for r in started}) == 1
+    posts = [where for where, _ in console.transcript if not where.startswith("@")]
+    assert sorted(posts) == [f"#t{i:02}" for i in range(20)]  # each channel once, none lost
