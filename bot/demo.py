@@ -25,6 +25,7 @@ from bot.messages import Actor, AnswersSubmitted, ConversationRef, FormRequested
 from bot.models import Anonymity, RoleName, RoundStatus
 from bot.settings import Settings
 from prompts.render import render
+from scheduler.summary import format_moment
 
 DEMO_FILE = Path(__file__).resolve().parent.parent / "prompts" / "demo.yaml"
 
@@ -75,14 +76,14 @@ async def run_demo(
             date.fromisoformat(plan["start"]) - timedelta(days=3), datetime.min.time(), tzinfo=UTC
         )
     )
-    zone = ZoneInfo(Settings(env="dev").timezone)
+    settings = Settings(db=db_path, env="dev")
+    zone = ZoneInfo(settings.timezone)
 
     def stamped(where: str, text: str) -> None:
         if write:
-            write(f"{clock.now().astimezone(zone):%a %d %b %H:%M} {where}", text)
+            write(f"{format_moment(clock.now(), zone, settings.locale)} {where}", text)
 
     console = ConsoleAdapter(stamped)
-    settings = Settings(db=db_path, env="dev")
     lc = Lifecycle(db, settings, clock, ports={"console": console})
     core = Interactions(lc)
     prog = data["programme"]
