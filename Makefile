@@ -1,5 +1,5 @@
 # Two commands: `make demo` runs a whole project lifecycle, `make test` runs every check.
-PYTHON ?= python3
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
