@@ -12,7 +12,7 @@ from rich.console import Console
 
 from bot.cli_prompts import prompts_app
 from bot.cli_schedule import schedule_app
-from bot.cli_serve import serve_command
+from bot.server import serve_command
 from bot.settings import SettingsError, load_settings, requested_locale
 from prompts.catalog import t
 

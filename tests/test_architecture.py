@@ -19,7 +19,7 @@ DATABASE = (
     "bot.migrations",
 )
 # The composition root may wire adapters to the core; nothing else in the core may.
-COMPOSITION_ROOT = {"cli.py", "cli_serve.py"}
+COMPOSITION_ROOT = {"cli.py", "server.py"}
 
 
 def _imports(path: Path) -> list[str]:

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from adapters.server import ADAPTERS
 from bot.cli import app as cli
-from bot.cli_serve import build_app
+from bot.server import build_app
 from bot.settings import load_settings
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SlackRequests

@@ -9,8 +9,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.server import build_server
-from bot.cli_serve import build_app, serve
 from bot.messages import Actor, ConversationRef, Rendered
+from bot.server import build_app, serve
 from bot.settings import load_settings
 
 
