@@ -82,15 +82,6 @@ class Answers:
         )
         return int(rows[0]["n"])
 
-    def has_answered(self, round_id: int, member_id: int) -> bool:
-        """Return whether a member answered an open round."""
-        return bool(
-            self._rows(
-                "SELECT 1 FROM response_status WHERE round_id = ? AND member_id = ?",
-                [round_id, member_id],
-            )
-        )
-
     # answers --------------------------------------------------------------------------
     def save_answers(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -99,14 +98,3 @@ class Deliveries:
             r["status"]: int(r["n"])
             for r in self.db.query("SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
         }
-
-    def message_id(self, round_id: int, purpose: Purpose) -> str | None:
-        """Return the message id of a round's channel delivery of ``purpose``."""
-        rows: list[dict[str, Any]] = list(
-            self.db.query(
-                "SELECT message_id FROM delivery WHERE round_id = ? AND purpose = ? "
-                "AND member_id = 0 AND status = 'sent'",
-                [round_id, purpose.value],
-            )
-        )
-        return rows[0]["message_id"] if rows else None

@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.messages import ConversationRef
-from bot.models import Conversation, Milestone, Phase, Team
+from bot.models import Milestone, Phase, Team
 from bot.people import People
 
 
@@ -33,10 +33,6 @@ class Directory(People):
         self.db.execute(
             "INSERT OR IGNORE INTO programme (id, name) VALUES (?, ?)", [programme_id, name]
         )
-
-    def programme_ids(self) -> list[str]:
-        """Return every programme id, sorted."""
-        return [r["id"] for r in self.db.query("SELECT id FROM programme ORDER BY id")]
 
     def create_team(
         self,
@@ -115,11 +111,6 @@ class Directory(People):
             [ref.platform, ref.external_id],
         )
         return int(row["id"]) if row else 0
-
-    def conversation(self, conversation_id: int) -> Conversation | None:
-        """Return a conversation by id."""
-        row = self._one("SELECT * FROM conversation WHERE id = ?", [conversation_id])
-        return Conversation.model_validate(row) if row else None
 
     def conversation_ref(self, conversation_id: int) -> ConversationRef | None:
         """Return the neutral reference adapters need to post in a conversation."""

@@ -93,13 +93,6 @@ class People:
         )
         return str(row["pseudonym"]) if row else ""
 
-    def set_personal_conversation(self, member_id: int, conversation_id: int) -> None:
-        """Remember the 1:1 conversation with a member."""
-        self.db.execute(
-            "UPDATE member SET personal_conversation_id = ? WHERE id = ?",
-            [conversation_id, member_id],
-        )
-
     # roles ----------------------------------------------------------------------------
     def grant(self, member_id: int, scope: str, scope_id: str, role: RoleName) -> bool:
         """Give a role; False when the person already had it."""

@@ -68,10 +68,6 @@ class Store(Answers):
             "SELECT * FROM round WHERE team_id = ? ORDER BY opens_at, id", [team_id]
         )
 
-    def rounds_of_batch(self, batch_id: str) -> list[Round]:
-        """Return the rounds of a programme-wide batch."""
-        return self._round_rows("SELECT * FROM round WHERE batch_id = ? ORDER BY id", [batch_id])
-
     def open_round_of(self, team_id: str) -> Round | None:
         """Return the team's open round, if any."""
         rows = self._round_rows(

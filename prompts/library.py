@@ -47,7 +47,6 @@ LIBRARY_DIR = Path(__file__).parent / "library"
 SETS_FILE = Path(__file__).parent / "sets.yaml"
 PHASES = ("start", "freshup", "wrapup")
 LOCALES = ("nl", "en")
-TEXT_MAX = 2000
 _M = TypeVar("_M", bound=BaseModel)
 
 
