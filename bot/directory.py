@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from bot.answer_store import iso
 from bot.messages import ConversationRef
 from bot.models import Milestone, Phase, Team
 from bot.people import People
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat()
 
 
 class Directory(People):
@@ -23,9 +19,6 @@ class Directory(People):
 
     def __init__(self, db: Database):
         self.db = db
-
-    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
-        return next(iter(self.db.query(sql, list(params))), None)
 
     # programmes and teams -------------------------------------------------------------
     def ensure_programme(self, programme_id: str, name: str) -> None:
@@ -51,7 +44,7 @@ class Directory(People):
             "programme_id": programme_id,
             "platform": platform,
             "conversation_id": conversation_id,
-            "created_at": _iso(now),
+            "created_at": iso(now),
             **options,
         }
         self.db.table("team").insert(row)
