@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.messages import Rendered
-from bot.models import Delivery, Member, Purpose, RoleName, Round, RoundStatus, Team
+from bot.models import Delivery, Member, Purpose, RoleName, Round, Team
 from bot.ports import ChatPort, DeliveryError
 from bot.presenter import round_view, set_texts
 from prompts.catalog import command_word
@@ -150,7 +150,11 @@ class Fanout:
             return self._digest(surface, rnd, locale)
         when = format_moment(rnd.opens_at, self.lc.calendar(team).zone, locale)
         key = "digest.missed" if d.purpose is Purpose.MISSED else "digest.gone"
-        reason = d.purpose.value if rnd.status is RoundStatus.MISSED else "channel"
+        # The platform's own reason (is_archived, channel_not_found...) helps an admin most.
+        failed = [
+            x.error for x in self.lc.deliveries.of_round(rnd.id) if x.status.value == "failed"
+        ]
+        reason = next((e for e in failed if e), d.purpose.value)
         cmd = command_word(team.platform, locale)
         return message(
             surface, locale, key, title=title, team=team.name, when=when, reason=reason, cmd=cmd

@@ -234,7 +234,9 @@ async def test_archived_channel_is_recorded_reported_and_not_retried(slack: Slac
         c for c in slack.api.calls if c.method == "chat.postMessage" and c.args["channel"] == "C3"
     ]
     assert len(attempts) == 1 and attempts[0].error == "is_archived"
-    assert slack.api.posts_to("DUMGR"), "the manager is told"
+    told = slack.api.posts_to("DUMGR")
+    assert told, "the manager is told"
+    assert "is_archived" in json.dumps(told[-1].blocks), "with the platform's reason"
     for hours in (1, 5, 30):
         slack.clock.set(datetime(2027, 1, 11, 8, tzinfo=UTC) + timedelta(hours=hours))
         await slack.lc.reconcile(slack.clock.now())
