@@ -6,11 +6,13 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
 from bot.db import open_db
 from bot.deliveries import Deliveries
-from bot.lifecycle import Lifecycle
+from bot.lifecycle import Lifecycle, RoundError
 from bot.models import Phase, Purpose, RoundStatus
 from tests.conftest import make_team
 
@@ -47,12 +49,9 @@ async def test_one_open_round_per_team(lc: Lifecycle, console, clock: ManualCloc
     make_team(lc, console)
     first = await lc.start_round("wijk", "start", None, clock.now())
     assert first.status is RoundStatus.OPEN
-    try:
+    with pytest.raises(RoundError) as refused:
         await lc.start_round("wijk", "freshup", None, clock.now())
-    except Exception as exc:
-        assert getattr(exc, "key", "") == "round_error.already_open"
-    else:
-        raise AssertionError("a second open round was allowed")
+    assert refused.value.key == "round_error.already_open"
     assert [r.status for r in lc.store.rounds_of("wijk")].count(RoundStatus.OPEN) == 1
 
 
