@@ -57,7 +57,7 @@ def current_answers(lc: Lifecycle, rnd: Round, member: Member) -> dict[str, str]
     return {qid: row["value"] for qid, row in rows.items()}
 
 
-def _refusal(lc: Lifecycle, rnd: Round | None, now: datetime, locale: str) -> str | None:
+def _refusal(rnd: Round | None, now: datetime, locale: str) -> str | None:
     if rnd is None or rnd.status is RoundStatus.CANCELLED:
         return t("answer.unknown_round", locale)
     if rnd.status is RoundStatus.PLANNED:
@@ -86,7 +86,7 @@ def record_answers(
     team = lc.directory.team(rnd.team_id) if rnd else None
     member = lc.directory.upsert_member(actor)
     locale = member.locale or (team.locale if team else lc.settings.locale)
-    refusal = _refusal(lc, rnd, now, locale)
+    refusal = _refusal(rnd, now, locale)
     if refusal or rnd is None or team is None:
         return AnswerOutcome(False, refusal or t("answer.unknown_round", locale))
     questions = {q.question_id: q for q in lc.store.round_questions(round_id)}

@@ -73,7 +73,7 @@ class Fanout:
             lc.deliveries.failed(d.id, "no_adapter", retry_at=None)
             return 0
         try:
-            message_id = await self._perform(port, d, rnd, team, now)
+            message_id = await self._perform(port, d, rnd, team)
         except DeliveryError as exc:
             self._failed(d, rnd, team, exc, now)
             return 0
@@ -104,9 +104,7 @@ class Fanout:
             for person in lc.directory.people_with_role(team, RoleName.MANAGER):
                 lc.deliveries.add(rnd.id, Purpose.GONE, now, member_id=person.id)
 
-    async def _perform(
-        self, port: ChatPort, d: Delivery, rnd: Round, team: Team, now: datetime
-    ) -> str:
+    async def _perform(self, port: ChatPort, d: Delivery, rnd: Round, team: Team) -> str:
         lc = self.lc
         surface = port.surface
         if d.member_id:

@@ -133,9 +133,10 @@ class Interactions:
         member = lc.directory.upsert_member(actor)
         locale = member.locale or lc.settings.locale
         open_rounds = []
-        for team in lc.directory.teams():
-            rnd = lc.store.open_round_of(team.id)
-            if rnd and member.id in {m.id for m in lc.directory.team_members(team.id)}:
+        # One query for this person's rounds, not one per team: App Home opens often.
+        for rnd in lc.store.open_rounds_of_member(member.id):
+            team = lc.directory.team(rnd.team_id)
+            if team is not None:
                 answers = current_answers(lc, rnd, member)
                 open_rounds.append(round_view(lc, rnd, team, locale, answers=answers))
         teams = []

@@ -75,6 +75,14 @@ class Store(Answers):
         )
         return rows[0] if rows else None
 
+    def open_rounds_of_member(self, member_id: int) -> list[Round]:
+        """Return the open rounds of every team the person is an active member of."""
+        return self._round_rows(
+            "SELECT r.* FROM round r JOIN team_member tm ON tm.team_id = r.team_id "
+            "WHERE tm.member_id = ? AND tm.active = 1 AND r.status = 'open' ORDER BY r.closes_at",
+            [member_id],
+        )
+
     def move_round(
         self, round_id: int, opens_at: datetime, remind_at: datetime, closes_at: datetime
     ) -> bool:
