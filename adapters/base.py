@@ -6,7 +6,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from bot.ports import ChatPort, DeliveryError
+from bot.ports import ChatPort, DeliveryError, InteractionPort
 
 __all__ = ["Adapter", "DeliveryError"]
 
@@ -14,8 +14,13 @@ __all__ = ["Adapter", "DeliveryError"]
 class Adapter(ChatPort, Protocol):
     """A chat platform as the server runs it; sends raise ``DeliveryError``."""
 
-    def mount(self, app: web.Application) -> None:
-        """Add the platform's inbound routes (e.g. ``POST /slack/events``) to ``app``."""
+    def mount(self, app: web.Application, inbound: InteractionPort) -> None:
+        """Add the platform's inbound routes (e.g. ``POST /slack/events``) to ``app``.
+
+        Args:
+            app: The one server application.
+            inbound: The core's door; every inbound event goes through it.
+        """
 
     async def start(self) -> None:
         """Open long-lived connections (Socket Mode); called when the server starts."""

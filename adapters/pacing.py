@@ -1,9 +1,8 @@
-"""Outbound pacing per conversation and exponential backoff with jitter, for every platform."""
+"""Outbound pacing per conversation, for every platform (backoff lives in bot.backoff)."""
 
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections.abc import Awaitable, Callable
 
@@ -59,30 +58,3 @@ class Pacer:
         """Push ``key``'s next slot back, e.g. after the platform answered 429 Retry-After."""
         until = self._monotonic() + max(seconds, 0.0)
         self._next[key] = max(self._next.get(key, 0.0), until)
-
-
-class Backoff:
-    """Exponential backoff with "equal jitter", bounded by ``cap``.
-
-    The delay for attempt ``n`` (0-based) lies between half and all of
-    ``min(cap, base * 2**n)``, so retries spread out but never collapse to zero.
-
-    Args:
-        base: Delay of the first retry in seconds.
-        cap: Upper bound of any delay.
-        rng: Random source; injectable for reproducible tests.
-    """
-
-    def __init__(self, base: float = 2.0, cap: float = 20.0, *, rng: random.Random | None = None):
-        self.base = base
-        self.cap = cap
-        self._rng = rng or random.Random()
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Return the seconds to wait before retry ``attempt``.
-
-        A platform's ``Retry-After`` wins over the computed delay; it is never shortened.
-        """
-        ceiling = min(self.cap, self.base * (2 ** max(attempt, 0)))
-        computed = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
-        return max(computed, retry_after) if retry_after is not None else computed

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from adapters.base import Adapter
+from bot.ports import InteractionPort
 
 Hook = Callable[[], Awaitable[None]]
 ADAPTERS: web.AppKey[Sequence[Adapter]] = web.AppKey("adapters", Sequence)
@@ -27,21 +28,26 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def build_server(
-    adapters: Sequence[Adapter], on_startup: Hook | None = None, on_cleanup: Hook | None = None
+    adapters: Sequence[Adapter],
+    inbound: InteractionPort,
+    on_startup: Hook | None = None,
+    on_cleanup: Hook | None = None,
 ) -> web.Application:
     """Return the application serving every adapter and ``GET /healthz``.
 
     Args:
         adapters: The configured platforms; each mounts its own routes.
+        inbound: The core's door, which the adapters' routes hand every event to.
         on_startup: Runs once the event loop serves requests (starts the scheduler).
-        on_cleanup: Runs at shutdown, before the adapters stop.
+        on_cleanup: Runs at shutdown after the adapters have finished the work they started
+            after acknowledging, so the database it closes is no longer needed.
     """
     app = web.Application()
     app[ADAPTERS] = list(adapters)
     app[STARTED] = time.monotonic()
     app.router.add_get("/healthz", healthz)
     for adapter in adapters:
-        adapter.mount(app)
+        adapter.mount(app, inbound)
 
     async def startup(_: web.Application) -> None:
         for adapter in adapters:
@@ -50,10 +56,10 @@ def build_server(
             await on_startup()
 
     async def cleanup(_: web.Application) -> None:
-        if on_cleanup:
-            await on_cleanup()
         for adapter in adapters:
             await adapter.stop()
+        if on_cleanup:
+            await on_cleanup()
 
     app.on_startup.append(startup)
     app.on_cleanup.append(cleanup)

@@ -18,11 +18,11 @@ from sqlite_utils import Database
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.db import open_db
-from bot.lifecycle import Lifecycle
 from bot.messages import Actor, ConversationRef
+from bot.ports import RoundAction
 from bot.settings import Settings
 from scheduler.jobs import Runner
+from tests.harness import Bot, make_bot
 
 # Monday 4 January 2027, 06:00 UTC: before any round opens (the first open at 08:30 UTC).
 NOW = datetime(2027, 1, 4, 6, 0, tzinfo=UTC)
@@ -31,15 +31,15 @@ FIRST_START = date(2027, 1, 4)
 DUE_MARKERS = ("status = 'planned'", "status = 'open'", "status = 'pending'", "status = 'sending'")
 
 
-def add_teams(lc: Lifecycle, console: ConsoleAdapter, first: int, last: int) -> None:
+def add_teams(lc: Bot, console: ConsoleAdapter, first: int, last: int) -> None:
     """Create teams ``first..last-1`` and plan 3 or 4 rounds each, in one transaction."""
-    cal = lc.calendar
-    with lc.db.atomic():
-        lc.directory.ensure_programme("bench", "Benchmark")
+    cal = lc.core.calendar
+    with lc.store.atomic():
+        lc.store.directory.ensure_programme("bench", "Benchmark")
         for i in range(first, last):
             ref = ConversationRef(platform="console", external_id=f"c{i}", name=f"team{i}")
-            conv = lc.directory.upsert_conversation(ref)
-            team = lc.directory.create_team(f"t{i}", f"Team {i}", "bench", conv, "console", NOW)
+            conv = lc.store.directory.upsert_conversation(ref)
+            team = lc.store.directory.create_team(f"t{i}", f"Team {i}", "bench", conv, "console", NOW)
             console.rosters[f"c{i}"] = [
                 Actor(platform="console", user_id=f"u{i}-{k}") for k in range(3)
             ]
@@ -50,11 +50,11 @@ def add_teams(lc: Lifecycle, console: ConsoleAdapter, first: int, last: int) -> 
             lc.plan(team.id, start, fresh, end, NOW)
 
 
-def make_due(lc: Lifecycle, team_ids: list[str]) -> None:
+def make_due(lc: Bot, team_ids: list[str]) -> None:
     """Move the start round of each team so that it is due to open at ``NOW``."""
     for team_id in team_ids:
-        rnd = lc.store.rounds_of(team_id)[0]
-        lc.store.move_round(
+        rnd = lc.store.rounds.rounds_of(team_id)[0]
+        lc.store.rounds.move_round(
             rnd.id,
             NOW - timedelta(minutes=1),
             NOW + timedelta(days=3),
@@ -102,10 +102,10 @@ async def run(teams: int, small: int) -> None:
     """Build the database, measure, and print the tables."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.db"
-        db = open_db(path)
         clock = ManualClock(NOW)
         chat = ConsoleAdapter()
-        lc = Lifecycle(db, Settings(db=path, env="test"), clock, ports={"console": chat})
+        lc = make_bot(path, Settings(db=path, env="test"), clock, {"console": chat})
+        db = lc.store.db
         rows: list[tuple[str, str]] = []
 
         began = time.perf_counter()
@@ -114,16 +114,16 @@ async def run(teams: int, small: int) -> None:
         add_teams(lc, chat, small, teams)
         setup = time.perf_counter() - began
         # Every round is still planned, so each has exactly one future "open".
-        rounds = sum(1 for _, action, _ in lc.upcoming(NOW) if action == "open")
+        rounds = sum(1 for _, action, _ in lc.rounds.upcoming(NOW) if action is RoundAction.OPEN)
         rows.append((f"setup: {teams:,} teams planned, {rounds:,} rounds", f"{setup:.1f} s"))
 
         began = time.perf_counter()
-        actions = len(lc.upcoming(NOW))
+        actions = len(lc.rounds.upcoming(NOW))
         upcoming_ms = (time.perf_counter() - began) * 1000
         rows.append(
             (f"lifecycle.upcoming(now): {actions:,} future actions", f"{upcoming_ms:.0f} ms")
         )
-        runner = Runner(lc, clock)
+        runner = Runner(clock, lc.rounds)
         began = time.perf_counter()
         runner.start()
         start_ms = (time.perf_counter() - began) * 1000

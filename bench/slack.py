@@ -22,17 +22,15 @@ from slack_bolt.async_app import AsyncApp
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter, make_client
 from bot.clock import ManualClock
-from bot.db import open_db
-from bot.interactions import Interactions
-from bot.lifecycle import Lifecycle
 from bot.messages import ConversationRef
-from bot.models import Phase
+from bot.models import Anonymity, DeliveryStatus, Phase
 from bot.ports import DeliveryError
 from bot.settings import Settings
 from prompts.render import render
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.specs import find_specs_dir
+from tests.harness import Bot, make_bot
 
 SECRET = "bench-secret"
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
@@ -44,17 +42,17 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
 
 
-def _seed(lc: Lifecycle, teams: int, answers: int) -> None:
+def _seed(lc: Bot, teams: int, answers: int) -> None:
     """Create teams through the directory; bulk-insert old answers (setup only, stated)."""
-    lc.directory.ensure_programme("prog", "Programma")
+    lc.store.directory.ensure_programme("prog", "Programma")
     for i in range(teams):
         ref = ConversationRef(platform="slack", external_id=f"C{i:05d}", name=f"team-{i}")
-        conv = lc.directory.upsert_conversation(ref)
-        lc.directory.create_team(f"team-{i}", f"Team {i}", "prog", conv, "slack", NOW)
+        conv = lc.store.directory.upsert_conversation(ref)
+        lc.store.directory.create_team(f"team-{i}", f"Team {i}", "prog", conv, "slack", NOW)
     per_team = answers // teams
     rows = []
     for i in range(teams):
-        rnd = lc.store.insert_round(
+        rnd = lc.store.rounds.insert_round(
             team_id=f"team-{i}",
             phase=Phase.START,
             seq=1,
@@ -62,9 +60,9 @@ def _seed(lc: Lifecycle, teams: int, answers: int) -> None:
             opens_at=NOW - timedelta(days=60),
             remind_at=None,
             closes_at=NOW - timedelta(days=53),
-            anonymity="anonymous",
+            anonymity=Anonymity.ANONYMOUS,
         )
-        lc.db.execute("UPDATE round SET status = 'closed' WHERE id = ?", [rnd.id])
+        lc.store.db.execute("UPDATE round SET status = 'closed' WHERE id = ?", [rnd.id])
         rows += [
             {
                 "id": uuid.uuid4().hex,
@@ -80,7 +78,7 @@ def _seed(lc: Lifecycle, teams: int, answers: int) -> None:
         ]
     # Writing 100,000 answers one submission at a time would dominate the run; this is
     # the only place the benchmark bypasses the store.
-    lc.db.table("response").insert_all(rows, batch_size=5000)
+    lc.store.db.table("response").insert_all(rows, batch_size=5000)
 
 
 def _bare_app(base_url: str) -> web.Application:
@@ -121,20 +119,14 @@ async def _latencies(app: web.Application, req: SlackRequests, text: str) -> lis
 async def ack_latency(workdir: Path) -> list[tuple[str, str, str]]:
     """Compare /reflectie acknowledgement latency with a bare slack-bolt app."""
     async with FakeSlackWebAPI(find_specs_dir()) as api:
-        lc = Lifecycle(
-            open_db(workdir / "ack.db"), Settings(env="test", admins="slack:UMGR"), ManualClock(NOW)
-        )
-        _seed(lc, TEAMS, ANSWERS)
         adapter = SlackAdapter(
-            Interactions(lc),
-            bot_token="xoxb-test",
-            signing_secret=SECRET,
-            base_url=api.base_url,
-            pace=0,
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=0
         )
-        lc.ports["slack"] = adapter
+        settings = Settings(env="test", admins="slack:UMGR")
+        lc = make_bot(workdir / "ack.db", settings, ManualClock(NOW), {"slack": adapter})
+        _seed(lc, TEAMS, ANSWERS)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
-        ours = await _latencies(build_server([adapter]), req, "status")
+        ours = await _latencies(build_server([adapter], lc.door), req, "status")
         await adapter.drain()
         bare = await _latencies(_bare_app(api.base_url), req, "status")
     rows = []
@@ -155,33 +147,27 @@ async def programme_round(workdir: Path, pace: float) -> tuple[str, ...]:
         for i in range(TEAMS):
             api.add_channel(f"C{i:05d}", ["U1", "U2", "U3"])
         clock = ManualClock(NOW)
-        lc = Lifecycle(
-            open_db(workdir / f"prog-{pace}.db"), Settings(env="test", admins="slack:UMGR"), clock
-        )
-        _seed(lc, TEAMS, 0)
         adapter = SlackAdapter(
-            Interactions(lc),
-            bot_token="xoxb-test",
-            signing_secret=SECRET,
-            base_url=api.base_url,
-            pace=pace,
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=pace
         )
-        lc.ports["slack"] = adapter
+        settings = Settings(env="test", admins="slack:UMGR")
+        lc = make_bot(workdir / f"prog-{pace}.db", settings, clock, {"slack": adapter})
+        _seed(lc, TEAMS, 0)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
         started = time.perf_counter()
         async with TestClient(
-            TestServer(build_server([adapter]), host="127.0.0.1", port=0)
+            TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
         ) as http:
             signed = req.command("start programma", user_id="UMGR", channel_id="C00000")
             await http.post("/slack/events", data=signed.body.encode(), headers=signed.headers)
             await adapter.drain()
         # Retryable failures wait in the outbox; reconcile until it is empty.
-        while lc.deliveries.counts().get("pending", 0):
+        while lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0):
             clock.advance(timedelta(minutes=5))
             await lc.reconcile(clock.now())
         opened = time.perf_counter() - started
         clock.set(NOW + timedelta(days=30))
-        while due := lc.store.due_to_close(clock.now()):
+        while due := lc.store.rounds.due_to_close(clock.now()):
             for rnd in due:
                 await lc.close_round(rnd.id, clock.now())
         total = time.perf_counter() - started
@@ -216,11 +202,7 @@ async def burst(pace: float, channels: int = 200, each: int = 3) -> tuple[str, .
     """Post ``each`` messages to every channel at once, straight through the adapter."""
     async with FakeSlackWebAPI(find_specs_dir(), per_channel_interval=1.0) as api:
         adapter = SlackAdapter(
-            Interactions.__new__(Interactions),
-            bot_token="xoxb-test",
-            signing_secret=SECRET,
-            base_url=api.base_url,
-            pace=pace,
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=pace
         )
         msg = render("slack", "message", "nl", text="bericht")
         failed = 0

@@ -1,1 +1,1 @@
-"""reflectiebot core: domain, storage, lifecycle and the command-line entry point."""
+"""reflectiebot core: the shared kernel at this level, the layers in the sub-packages."""

@@ -4,31 +4,70 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 
 # Slack and Teams ids are safe to log; tokens are not. A token that slips into a message
 # (an SDK error quoting a request, say) is masked before it is written.
 _SECRET = re.compile(r"(xox[abpr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|Bearer\s+\S+)")
+# Our own code logs ids and outcomes; everything else may quote what it sent or received.
+OWN = ("bot", "adapters", "scheduler", "prompts", "bench")
+# The SDKs log request and response bodies (message text, answers) at DEBUG and INFO, and
+# slack-bolt logs a badly signed request's whole body at INFO: they speak from WARNING up.
+SDK_LOGGERS = ("slack_bolt", "slack_sdk", "microsoft_agents", "msal", "aiohttp", "apscheduler")
+WITHHELD = "(details withheld: third-party log text may quote a request)"
 
 
-class RedactSecrets(logging.Filter):
-    """Mask anything that looks like a Slack token or a bearer token in a log record."""
+def _is_own(name: str) -> bool:
+    return name == "root" or name.split(".")[0] in OWN
+
+
+def _where(exc: BaseException) -> str:
+    # The innermost frame of our own code: enough to find the bug, no values.
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in frames if any(f"/{p}/" in f.filename for p in OWN)] or frames
+    if not own:
+        return ""
+    return f" at {'/'.join(own[-1].filename.split('/')[-2:])}:{own[-1].lineno}"
+
+
+class PrivacyFilter(logging.Filter):
+    """Make every record safe to write.
+
+    Secrets are masked; a traceback becomes its exception type and the line it came from
+    (exception text can quote a payload); a third-party record keeps only its fixed message
+    template, never the values interpolated into it. The record is never dropped.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message with secrets masked; never drop the record."""
+        """Rewrite ``record`` in place; always keep it."""
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            record.msg = f"{record.getMessage()} [{type(exc).__name__}{_where(exc)}]"
+            record.args, record.exc_info, record.exc_text = None, None, None
+        if not _is_own(record.name):
+            template = record.msg if isinstance(record.msg, str) and record.args else None
+            record.msg = f"{template} {WITHHELD}" if template else WITHHELD
+            record.args = None
         message = record.getMessage()
         masked = _SECRET.sub("[redacted]", message)
         if masked != message:
             record.msg, record.args = masked, None
+        record.stack_info = None
         return True
 
 
-def setup_logging(level: str = "INFO") -> None:
-    """Log to stderr with timestamps; quiet the chattiest third-party loggers."""
+def setup_logging(level: str = "INFO") -> logging.Handler:
+    """Log to stderr with timestamps through the privacy filter; return the handler.
+
+    Our loggers follow ``level``; the SDKs' loggers never go below WARNING, whatever it is.
+    """
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets())
+    handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("apscheduler.executors.default", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    for name in SDK_LOGGERS:
+        sdk = logging.getLogger(name)
+        sdk.setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    return handler

@@ -6,6 +6,9 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
 
+from bot.messages import Actor
+from bot.questions import Answerable, Text
+
 
 class Phase(StrEnum):
     """The moment in a project a round belongs to."""
@@ -14,6 +17,15 @@ class Phase(StrEnum):
     FRESHUP = "freshup"
     WRAPUP = "wrapup"
     ADHOC = "adhoc"
+
+    @property
+    def planned(self) -> bool:
+        """Whether this phase is a moment on a team's timeline (not an ad-hoc round)."""
+        return self in PLANNED_PHASES
+
+
+PLANNED_PHASES = (Phase.START, Phase.FRESHUP, Phase.WRAPUP)
+"""The moments of a timeline, in the order they happen: the one list of them."""
 
 
 class RoundStatus(StrEnum):
@@ -55,6 +67,13 @@ class DeliveryStatus(StrEnum):
     UNCERTAIN = "uncertain"
 
 
+class ConversationStatus(StrEnum):
+    """Whether the bot can still post in a conversation."""
+
+    ACTIVE = "active"
+    GONE = "gone"
+
+
 class RoleName(StrEnum):
     """Roles a person can hold in a team or programme."""
 
@@ -92,7 +111,10 @@ class Conversation(BaseModel):
     platform: str
     external_id: str
     kind: str
+    name: str | None = None
     reference_json: str = "{}"
+    status: ConversationStatus = ConversationStatus.ACTIVE
+    gone_reason: str | None = None
 
 
 class Member(BaseModel):
@@ -103,6 +125,15 @@ class Member(BaseModel):
     external_user_id: str
     display_name: str | None = None
     locale: str | None = None
+
+    def actor(self) -> Actor:
+        """Return the neutral actor adapters address this person by."""
+        return Actor(
+            platform=self.platform,
+            user_id=self.external_user_id,
+            display_name=self.display_name,
+            locale=self.locale,
+        )
 
 
 class Milestone(BaseModel):
@@ -132,18 +163,21 @@ class Round(BaseModel):
     message_id: str | None = None
 
 
-class RoundQuestion(BaseModel):
-    """A question as it was snapshotted when its round opened."""
+class RoundQuestion(Answerable):
+    """A question as it was snapshotted when its round opened, typed like the library's.
+
+    Answers are validated by the library's own rules (``Answerable.problem``), against the
+    options and scale as they were asked, even after the library changes.
+    """
 
     round_id: int
     question_id: str
     position: int
-    kind: str
+    step: int = 0
     theme: str
-    text_nl: str
-    text_en: str
-    options_json: str = "[]"
-    extra_json: str = "{}"
+    text: Text
+    why: Text | None = None
+    step_intro: Text | None = None
 
 
 class Delivery(BaseModel):

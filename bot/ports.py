@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from bot.messages import Actor, ConversationRef, Inbound, Rendered, Reply
@@ -10,17 +12,29 @@ from bot.messages import Actor, ConversationRef, Inbound, Rendered, Reply
 class DeliveryError(Exception):
     """A platform refused or failed a send.
 
+    The adapter knows its platform's error codes; the core only reads these attributes.
+
     Attributes:
         reason: A short machine-readable reason (``channel_not_found``, ``ratelimited``).
         retryable: Whether trying again later can succeed.
         retry_after: Seconds the platform asked us to wait, when it said so.
+        gone: The bot can no longer post in that conversation (archived, removed); the core
+            records it and stops trying.
     """
 
-    def __init__(self, reason: str, *, retryable: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        gone: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
-        self.retryable = retryable
+        self.retryable = retryable and not gone
         self.retry_after = retry_after
+        self.gone = gone
 
 
 class ChatPort(Protocol):
@@ -60,3 +74,46 @@ class Timer(Protocol):
 
     def sync(self, round_id: int) -> None:
         """Re-derive the timers of one round after it was planned, moved, opened or closed."""
+
+
+class NoTimer:
+    """The timer of a core without a scheduler (demo, chat, tests): reconcile does the work."""
+
+    def sync(self, round_id: int) -> None:
+        """Do nothing; nobody holds timers."""
+
+
+class RoundAction(StrEnum):
+    """What a round timer does when it fires."""
+
+    OPEN = "open"
+    REMIND = "remind"
+    CLOSE = "close"
+
+
+class Tick(Protocol):
+    """What one reconcile tick did (ids only: safe to log)."""
+
+    opened: list[int]
+    missed: list[int]
+    reminded: list[int]
+    closed: list[int]
+    sent: int
+
+
+class RoundDriver(Protocol):
+    """The scheduler's view of the core: what is due when, and doing it."""
+
+    def upcoming(
+        self, now: datetime, until: datetime | None = None
+    ) -> list[tuple[int, RoundAction, datetime]]:
+        """Return ``(round_id, action, when)`` of actions after ``now`` up to ``until``."""
+
+    def due_times(self, round_id: int) -> dict[RoundAction, datetime]:
+        """Return when each of a round's remaining actions is due (empty when none is)."""
+
+    async def act(self, round_id: int, action: RoundAction, now: datetime) -> bool:
+        """Do one round action if the database still says it is due; return whether it ran."""
+
+    async def reconcile(self, now: datetime) -> Tick:
+        """Catch up with everything due at ``now``."""

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     suppression_threshold: int = Field(default=3, ge=1, le=50)
     retention_days: int = Field(default=365, ge=1)
     teams_anonymous: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_alias("SLACK_BOT_TOKEN")

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.models import PLANNED_PHASES
 from prompts.questions import (
     Kind,
     Option,
@@ -45,7 +46,7 @@ __all__ = [
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 SETS_FILE = Path(__file__).parent / "sets.yaml"
-PHASES = ("start", "freshup", "wrapup")
+PHASES = tuple(p.value for p in PLANNED_PHASES)
 LOCALES = ("nl", "en")
 _M = TypeVar("_M", bound=BaseModel)
 

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot.questions import (
+    MAX_TEXT,
+    SCALE_VALUES,
+    Answerable,
+    AnswerProblem,
+    Kind,
+    Option,
+    ScaleLabels,
+    Text,
+)
 
-class Kind(StrEnum):
-    """How a question is answered."""
-
-    SCALE = "scale"
-    CHOICE = "choice"
-    TEXT = "text"
-
-
-class Text(BaseModel):
-    """A text in both languages; both are required and may not be blank."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    nl: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, locale: str) -> str:
-        """Return the text in ``locale`` (``nl`` or ``en``)."""
-        return self.en if locale == "en" else self.nl
+__all__ = [
+    "MAX_TEXT",
+    "SCALE_VALUES",
+    "AnswerProblem",
+    "Answerable",
+    "Kind",
+    "Option",
+    "Pitfall",
+    "Question",
+    "RoundSet",
+    "ScaleLabels",
+    "Source",
+    "Step",
+    "Text",
+    "Theme",
+]
 
 
 class Source(BaseModel):
@@ -41,36 +47,15 @@ class Source(BaseModel):
         return int(first), int(last or first)
 
 
-class Option(BaseModel):
-    """One option of a choice question."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    text: Text
-
-
-class ScaleLabels(BaseModel):
-    """The words at both ends of a 1-5 scale."""
-
-    model_config = ConfigDict(extra="forbid")
-    low: Text
-    high: Text
-
-
-class Question(BaseModel):
+class Question(Answerable):
     """One question of the library."""
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(pattern=r"^[a-z0-9-]+\.[a-z0-9.-]+$")
     phases: list[str] = Field(default_factory=list)
     theme: str = ""
-    kind: Kind
     text: Text
     why: Text
-    labels: ScaleLabels | None = None
-    options: list[Option] = Field(default_factory=list)
-    pitfall: str | None = None
-    signals: list[str] = Field(default_factory=list)
     source: Source
 
     @model_validator(mode="after")
@@ -88,18 +73,6 @@ class Question(BaseModel):
         if failed := [msg for msg, bad in checks.items() if bad]:
             raise ValueError(f"{self.id}: {'; '.join(failed)}")
         return self
-
-    def option_ids(self) -> list[str]:
-        """Return the ids of the options, in order."""
-        return [o.id for o in self.options]
-
-    def answer_values(self) -> list[str]:
-        """Return the stored values a closed question accepts (empty for text)."""
-        return [str(v) for v in range(1, 6)] if self.kind is Kind.SCALE else self.option_ids()
-
-    def signals_pitfall(self, value: str) -> bool:
-        """Return whether the stored answer ``value`` points to this question's pitfall."""
-        return self.pitfall is not None and value in self.signals
 
 
 class Theme(BaseModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from prompts.questions import MAX_TEXT
+
 
 class OptionView(BaseModel):
     """A choice option in the reader's language."""
@@ -51,7 +53,7 @@ class RoundView(BaseModel):
     rate: int | None = None
     questions: list[QuestionView] = Field(default_factory=list)
     recap: list[str] = Field(default_factory=list)
-    max_text: int = 2000
+    max_text: int = MAX_TEXT
 
 
 class CellView(BaseModel):

@@ -6,13 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
 
 # No real calendar has a year without working days; a longer search means bad closed days.
 _MAX_SEARCH_DAYS = 366
@@ -76,25 +72,6 @@ class Calendar:
         self.close_time = close_time
         self.open_days = open_days
         self.extra_closed = frozenset(extra_closed)
-
-    @classmethod
-    def from_settings(
-        cls, settings: Settings, timezone: str | None = None, open_days: int | None = None
-    ) -> Calendar:
-        """Build the calendar of one team from the global settings.
-
-        Args:
-            settings: Loaded settings (open and close time, closed days, defaults).
-            timezone: The team's zone; defaults to ``settings.timezone``.
-            open_days: The team's working days per round; defaults to the setting.
-        """
-        return cls(
-            timezone or settings.timezone,
-            open_time=settings.open_time,
-            close_time=settings.close_time,
-            open_days=open_days or settings.round_working_days,
-            extra_closed=settings.closed_days(),
-        )
 
     def is_working_day(self, day: date) -> bool:
         """Return whether ``day`` is a working day (no weekend, holiday or closed day)."""

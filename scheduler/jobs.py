@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,25 +15,21 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
-from bot.models import RoundStatus
-
-if TYPE_CHECKING:
-    from bot.lifecycle import Lifecycle
-    from bot.reconcile import ReconcileReport
+from bot.ports import RoundAction, RoundDriver, Tick
 
 log = logging.getLogger(__name__)
 
-ACTIONS = ("open", "remind", "close")
 RECONCILE_JOB = "reconcile"
 REFRESH_JOB = "refresh"
 # A timer never fires before its time (APScheduler compares with the wall clock), but the
 # database clock may be read a hair earlier; a second of slack keeps that from looking early.
 _SLACK = timedelta(seconds=1)
+_T = TypeVar("_T")
 
 
-def job_id(round_id: int, action: str) -> str:
+def job_id(round_id: int, action: RoundAction | str) -> str:
     """Return the deterministic id of a round's timer, e.g. ``round:42:open``."""
-    return f"round:{round_id}:{action}"
+    return f"round:{round_id}:{RoundAction(action).value}"
 
 
 class Runner:
@@ -45,9 +41,13 @@ class Runner:
     re-derives them every ``refresh`` interval, so 10,000 planned teams do not mean
     120,000 timers in memory.
 
+    The runner is the core's ``Timer`` (``sync``) from construction on; it needs the
+    ``RoundDriver`` only to act, so a composition root that builds the core around the
+    runner hands the driver over in ``start``.
+
     Args:
-        lifecycle: The round service; every action it takes is a claim in the database.
-        clock: Source of "now" handed to the lifecycle.
+        clock: Source of "now" handed to the driver.
+        driver: The core's round operations, when known at construction.
         horizon: How far ahead per-round timers are kept.
         refresh: How often the timers are re-derived (must be shorter than ``horizon``).
         reconcile_every: Interval of the reconcile tick.
@@ -55,8 +55,8 @@ class Runner:
 
     def __init__(
         self,
-        lifecycle: Lifecycle,
         clock: Clock,
+        driver: RoundDriver | None = None,
         *,
         horizon: timedelta = timedelta(hours=26),
         refresh: timedelta = timedelta(hours=1),
@@ -64,7 +64,6 @@ class Runner:
     ) -> None:
         if refresh >= horizon:
             raise ValueError("refresh must be shorter than horizon")
-        self.lifecycle = lifecycle
         self.clock = clock
         self.horizon = horizon
         self.refresh = refresh
@@ -73,26 +72,23 @@ class Runner:
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
+        self.driver = driver
         self.last_tick: datetime | None = None
-        self.last_report: ReconcileReport | None = None
+        self.last_report: Tick | None = None
         self._ticked = asyncio.Event()
-        self._actions: dict[str, Callable[[int, datetime], Awaitable[bool]]] = {
-            "open": lifecycle.open_round,
-            "remind": lifecycle.remind_round,
-            "close": lifecycle.close_round,
-        }
+        self._running: set[asyncio.Task[Any]] = set()
 
     # lifetime ---------------------------------------------------------------------------
-    def start(self) -> None:
+    def start(self, driver: RoundDriver | None = None) -> None:
         """Start on the running event loop: derive timers, then reconcile at once."""
+        self.driver = driver or self.driver
         self.scheduler.start()
         self.rebuild()
-        now = datetime.now(UTC)
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=self.reconcile_every.total_seconds(), timezone=UTC),
             id=RECONCILE_JOB,
-            next_run_time=now,
+            next_run_time=datetime.now(UTC),
             replace_existing=True,
         )
         self.scheduler.add_job(
@@ -104,11 +100,32 @@ class Runner:
         log.info("scheduler started: %d round timers", len(self.round_job_ids()))
 
     def shutdown(self) -> None:
-        """Stop the timers; running jobs finish on their own (their claims are recorded)."""
+        """Stop the timers; jobs already running go on (see :meth:`stop` to wait for them)."""
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
 
+    async def stop(self) -> None:
+        """Stop the timers and wait for jobs that are running, so their claims are completed."""
+        self.shutdown()
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
+
+    async def _tracked(self, work: Awaitable[_T]) -> _T:
+        # APScheduler runs coroutine jobs as tasks of its own; tracking them lets stop()
+        # wait until each has recorded what it did before the database closes.
+        task = asyncio.ensure_future(work)
+        self._running.add(task)
+        try:
+            return await task
+        finally:
+            self._running.discard(task)
+
     # timers -----------------------------------------------------------------------------
+    def _driver(self) -> RoundDriver:
+        if self.driver is None:
+            raise RuntimeError("the runner needs a RoundDriver before it can act")
+        return self.driver
+
     def rebuild(self) -> int:
         """Derive the round timers within the horizon from the database; return how many.
 
@@ -116,10 +133,9 @@ class Runner:
         removed, so calling this again is always safe.
         """
         now = self.clock.now()
-        until = now + self.horizon
         wanted = {
             job_id(rid, action): (rid, action, when)
-            for rid, action, when in self.lifecycle.upcoming(now, until)
+            for rid, action, when in self._driver().upcoming(now, now + self.horizon)
         }
         for stale in set(self.round_job_ids()) - wanted.keys():
             self._remove(stale)
@@ -129,14 +145,11 @@ class Runner:
 
     def sync(self, round_id: int) -> None:
         """Re-derive one round's timers after it was planned, moved, opened or cancelled."""
+        if self.driver is None:
+            return  # not started: start() derives every timer from the database anyway
         now = self.clock.now()
-        rnd = self.lifecycle.store.round(round_id)
-        times: dict[str, datetime | None] = {}
-        if rnd is not None and rnd.status is RoundStatus.PLANNED:
-            times = {"open": rnd.opens_at, "remind": rnd.remind_at, "close": rnd.closes_at}
-        elif rnd is not None and rnd.status is RoundStatus.OPEN:
-            times = {"remind": rnd.remind_at, "close": rnd.closes_at}
-        for action in ACTIONS:
+        times = self.driver.due_times(round_id)
+        for action in RoundAction:
             when = times.get(action)
             if when is not None and now < when <= now + self.horizon:
                 self._add(job_id(round_id, action), round_id, action, when)
@@ -147,7 +160,7 @@ class Runner:
         """Return the ids of the round timers currently held."""
         return [job.id for job in self.scheduler.get_jobs() if job.id.startswith("round:")]
 
-    def _add(self, jid: str, round_id: int, action: str, when: datetime) -> None:
+    def _add(self, jid: str, round_id: int, action: RoundAction, when: datetime) -> None:
         self.scheduler.add_job(
             self.fire,
             DateTrigger(when, timezone=UTC),
@@ -161,34 +174,33 @@ class Runner:
             self.scheduler.remove_job(jid)
 
     # jobs -------------------------------------------------------------------------------
-    async def fire(self, round_id: int, action: str) -> bool:
+    async def fire(self, round_id: int, action: RoundAction | str) -> bool:
         """Run one round action if the database still says it is due; return whether it ran.
 
         A timer may be stale: another process may have re-planned or already handled the
         round. Then the database wins and the timer is re-derived instead.
         """
+        action = RoundAction(action)
+        driver = self._driver()
         now = self.clock.now()
-        rnd = self.lifecycle.store.round(round_id)
-        if rnd is None:
-            return False
-        due = {"open": rnd.opens_at, "remind": rnd.remind_at, "close": rnd.closes_at}[action]
+        due = driver.due_times(round_id).get(action)
         if due is None or due > now + _SLACK:
-            log.info("timer %s is early for the database; re-deriving", job_id(round_id, action))
+            log.info("timer %s is not due in the database; re-deriving", job_id(round_id, action))
             self.sync(round_id)
             return False
         try:
-            return await self._actions[action](round_id, now)
+            return await self._tracked(driver.act(round_id, action, now))
         except Exception as exc:
             # Reconcile retries the action within a minute; the timer loop must survive.
             # Only the type: exception text from a platform may carry message content.
             log.error("timer %s failed: %s", job_id(round_id, action), type(exc).__name__)
             return False
 
-    async def tick(self) -> ReconcileReport | None:
+    async def tick(self) -> Tick | None:
         """Reconcile everything due now; the job APScheduler runs every minute."""
         now = self.clock.now()
         try:
-            report = await self.lifecycle.reconcile(now)
+            report = await self._tracked(self._driver().reconcile(now))
         except Exception as exc:
             # The next tick tries again; a failing tick must not stop the interval job.
             log.error("reconcile failed: %s", type(exc).__name__)
@@ -197,11 +209,12 @@ class Runner:
         self._ticked.set()
         if report.opened or report.missed or report.reminded or report.closed:
             log.info(
-                "reconcile: opened %s missed %s reminded %s closed %s",
+                "reconcile: opened %s missed %s reminded %s closed %s sent %s",
                 report.opened,
                 report.missed,
                 report.reminded,
                 report.closed,
+                report.sent,
             )
         return report
 

@@ -8,10 +8,8 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
 
+from bot.models import Phase, RoundStatus
 from scheduler.calendar import Calendar, RoundWindow
-
-START, FRESHUP, WRAPUP = "start", "freshup", "wrapup"
-PLAN_PHASES = (START, FRESHUP, WRAPUP)
 
 
 class PlanError(ValueError):
@@ -32,13 +30,13 @@ class PlanError(ValueError):
 class PlannedRound:
     """A round the timeline asks for: phase, position among fresh-ups, and its window."""
 
-    phase: str
+    phase: Phase
     seq: int
     planned: date
     window: RoundWindow
 
     @property
-    def key(self) -> tuple[str, int]:
+    def key(self) -> tuple[Phase, int]:
         """The identity a re-plan matches on: ``(phase, seq)``."""
         return (self.phase, self.seq)
 
@@ -87,17 +85,17 @@ def plan_rounds(
             raise PlanError("schedule.freshup_twice", date=later.isoformat())
     if not dates:
         dates = [calendar.nearest_working_day(start + (end - start) / 2)]
-    rounds = [PlannedRound(START, 0, start, calendar.window(start, open_days))]
+    rounds = [PlannedRound(Phase.START, 0, start, calendar.window(start, open_days))]
     rounds += [
-        PlannedRound(FRESHUP, seq, day, calendar.window(day, open_days))
+        PlannedRound(Phase.FRESHUP, seq, day, calendar.window(day, open_days))
         for seq, day in enumerate(dates)
     ]
-    rounds.append(PlannedRound(WRAPUP, 0, end, calendar.window(end, open_days)))
+    rounds.append(PlannedRound(Phase.WRAPUP, 0, end, calendar.window(end, open_days)))
     check_no_overlap([(r.phase, r.seq, r.window.opens_at, r.window.closes_at) for r in rounds])
     return rounds
 
 
-def check_no_overlap(spans: Sequence[tuple[str, int, datetime, datetime]]) -> None:
+def check_no_overlap(spans: Sequence[tuple[Phase, int, datetime, datetime]]) -> None:
     """Raise when any round opens before the previous one (in time) has closed.
 
     Args:
@@ -125,9 +123,9 @@ class ExistingRound:
     """A round already stored for the team (``opens_at``/``closes_at`` aware UTC)."""
 
     id: int
-    phase: str
+    phase: Phase
     seq: int
-    status: str
+    status: RoundStatus
     opens_at: datetime
     closes_at: datetime
 
@@ -137,7 +135,7 @@ class MovedRound:
     """A still-planned round whose window changes."""
 
     id: int
-    phase: str
+    phase: Phase
     seq: int
     old_opens_at: datetime
     old_closes_at: datetime
@@ -197,14 +195,14 @@ def diff_plan(existing: Sequence[ExistingRound], planned: Sequence[PlannedRound]
     cancelled: list[ExistingRound] = []
     kept: list[ExistingRound] = []
     unchanged: list[ExistingRound] = []
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[Phase, int]] = set()
     for row in sorted(existing, key=lambda r: (r.opens_at, r.id)):
-        if row.phase not in PLAN_PHASES or row.status == "cancelled":
+        if not row.phase.planned or row.status is RoundStatus.CANCELLED:
             continue
         key = (row.phase, row.seq)
         target = wanted.get(key) if key not in seen else None
         seen.add(key)
-        if row.status != "planned":
+        if row.status is not RoundStatus.PLANNED:
             kept.append(row)
         elif target is None:
             cancelled.append(row)

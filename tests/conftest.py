@@ -11,10 +11,13 @@ import pytest
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.db import open_db
-from bot.lifecycle import Lifecycle
+from bot.core import Core
 from bot.messages import Actor, ConversationRef
+from bot.models import Anonymity, RoleName
 from bot.settings import Settings
+from bot.storage.store import open_store
+from prompts.library import load_library
+from tests.harness import Bot
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,11 +57,11 @@ def console() -> ConsoleAdapter:
 
 
 @pytest.fixture
-def lc(settings: Settings, clock: ManualClock, console: ConsoleAdapter) -> Iterator[Lifecycle]:
-    """A lifecycle on a fresh in-memory database, wired to the console port."""
-    db = open_db(None)
-    yield Lifecycle(db, settings, clock, ports={"console": console})
-    db.close()
+def lc(settings: Settings, clock: ManualClock, console: ConsoleAdapter) -> Iterator[Bot]:
+    """The core on a fresh in-memory database, wired to the console port."""
+    store = open_store(None)
+    yield Bot(Core(store, load_library(), settings, clock, ports={"console": console}))
+    store.close()
 
 
 def people(n: int) -> list[Actor]:
@@ -70,7 +73,7 @@ def people(n: int) -> list[Actor]:
 
 
 def make_team(
-    lc: Lifecycle,
+    lc: Bot,
     console: ConsoleAdapter,
     team_id: str = "wijk",
     size: int = 6,
@@ -79,18 +82,22 @@ def make_team(
     """Create a console team with ``size`` members, a manager and a coach; return the members."""
     members = people(size)
     console.rosters[team_id] = members
-    lc.directory.ensure_programme("prog", "Programma")
-    conv = lc.directory.upsert_conversation(
+    lc.store.directory.ensure_programme("prog", "Programma")
+    conv = lc.store.directory.upsert_conversation(
         ConversationRef(platform="console", external_id=team_id, name=team_id)
     )
-    lc.directory.create_team(
-        team_id, f"Team {team_id}", "prog", conv, "console", lc.clock.now(), anonymity=anonymity
+    lc.store.directory.create_team(
+        team_id,
+        f"Team {team_id}",
+        "prog",
+        conv,
+        "console",
+        lc.core.clock.now(),
+        anonymity=Anonymity(anonymity).value,
     )
-    from bot.models import RoleName
-
     for user, role in (("mgr", RoleName.MANAGER), ("coach", RoleName.COACH)):
-        member = lc.directory.upsert_member(
+        member = lc.store.people.upsert_member(
             Actor(platform="console", user_id=user, display_name=user)
         )
-        lc.directory.grant(member.id, "programme", "prog", role)
+        lc.store.people.grant(member.id, "programme", "prog", role)
     return members

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.app.cli import app
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

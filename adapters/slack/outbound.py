@@ -11,8 +11,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.pacing import Backoff, Pacer
+from adapters.pacing import Pacer
 from adapters.slack.translate import PLATFORM, actor, message_chunks
+from bot.backoff import Backoff
 from bot.messages import Actor, ConversationRef, Rendered
 from bot.ports import DeliveryError
 
@@ -26,6 +27,15 @@ RETRYABLE_ERRORS = {
     "service_unavailable",
     "request_timeout",
     "team_added_to_org",
+}
+# Slack error codes that mean the bot can no longer post in that channel; the core records
+# the channel as gone and tells its managers instead of trying again.
+GONE_ERRORS = {
+    "channel_not_found",
+    "is_archived",
+    "not_in_channel",
+    "channel_is_archived",
+    "team_access_not_granted",
 }
 SLACKBOT = "USLACKBOT"
 
@@ -47,7 +57,9 @@ def delivery_error(exc: Exception) -> DeliveryError:
         if status == 429:
             return DeliveryError("ratelimited", retryable=True, retry_after=retry_after or 1.0)
         retryable = status >= 500 or code in RETRYABLE_ERRORS
-        return DeliveryError(code, retryable=retryable, retry_after=retry_after)
+        return DeliveryError(
+            code, retryable=retryable, retry_after=retry_after, gone=code in GONE_ERRORS
+        )
     if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError | SlackClientError):
         return DeliveryError(f"connection:{type(exc).__name__}", retryable=True)
     return DeliveryError(type(exc).__name__, retryable=False)

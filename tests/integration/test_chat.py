@@ -7,7 +7,7 @@ from pathlib import Path
 import sqlite_utils
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.app.cli import app
 
 
 def test_chat_session_from_plan_to_answer(tmp_path: Path) -> None:

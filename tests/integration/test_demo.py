@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlite_utils
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.app.cli import app
 
 
 def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(

@@ -12,12 +12,11 @@ import pytest
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock, SystemClock
-from bot.db import open_db
-from bot.lifecycle import Lifecycle
 from bot.messages import Actor, ConversationRef
-from bot.models import Phase, RoleName, Round, RoundStatus
+from bot.models import Anonymity, Phase, RoleName, Round, RoundStatus
 from bot.settings import Settings
 from scheduler.jobs import Runner, job_id
+from tests.harness import Bot, make_bot
 
 START, FRESHUP, END = date(2027, 1, 11), date(2027, 3, 15), date(2027, 5, 28)
 MEMBERS = ("ann", "bob", "cas")
@@ -27,7 +26,7 @@ MEMBERS = ("ann", "bob", "cas")
 class Node:
     """One process: its own connection, lifecycle and chat transcript."""
 
-    lc: Lifecycle
+    lc: Bot
     console: ConsoleAdapter
 
     def channel_posts(self) -> list[str]:
@@ -50,18 +49,18 @@ def make_node(
         Actor(platform="console", user_id=u, display_name=u) for u in MEMBERS
     ]
     settings = Settings(db=path, env="test")
-    return Node(Lifecycle(open_db(path), settings, clock, ports={"console": console}), console)
+    return Node(make_bot(path, settings, clock, {"console": console}), console)
 
 
-def set_up_team(lc: Lifecycle, now: datetime) -> None:
-    lc.directory.ensure_programme("prog", "Programma")
+def set_up_team(lc: Bot, now: datetime) -> None:
+    lc.store.directory.ensure_programme("prog", "Programma")
     ref = ConversationRef(platform="console", external_id="team-a", name="team-a")
-    conv = lc.directory.upsert_conversation(ref)
-    lc.directory.create_team("team-a", "Team A", "prog", conv, "console", now)
-    manager = lc.directory.upsert_member(
+    conv = lc.store.directory.upsert_conversation(ref)
+    lc.store.directory.create_team("team-a", "Team A", "prog", conv, "console", now)
+    manager = lc.store.people.upsert_member(
         Actor(platform="console", user_id="mgr", display_name="mgr")
     )
-    lc.directory.grant(manager.id, "programme", "prog", RoleName.MANAGER)
+    lc.store.people.grant(manager.id, "programme", "prog", RoleName.MANAGER)
 
 
 @pytest.fixture
@@ -80,11 +79,11 @@ def node(db_path: Path, clock: ManualClock) -> Iterator[Node]:
     set_up_team(n.lc, clock.now())
     n.lc.plan("team-a", START, [FRESHUP], END, clock.now())
     yield n
-    n.lc.db.close()
+    n.lc.store.db.close()
 
 
 def rounds(node: Node) -> list[Round]:
-    return node.lc.store.rounds_of("team-a")
+    return node.lc.store.rounds.rounds_of("team-a")
 
 
 def first(node: Node) -> Round:
@@ -179,8 +178,8 @@ async def test_two_runners_on_one_file_do_each_action_exactly_once(
             await asyncio.gather(
                 node.lc.reconcile(clock.now()),
                 other.lc.reconcile(clock.now()),
-                Runner(node.lc, clock).fire(rnd.id, "open"),
-                Runner(other.lc, clock).fire(rnd.id, "close"),
+                Runner(clock, node.lc.rounds).fire(rnd.id, "open"),
+                Runner(clock, other.lc.rounds).fire(rnd.id, "close"),
             )
         posts = node.channel_posts() + other.channel_posts()
         # The round post, the team digest (the close updates the round post in place).
@@ -191,13 +190,13 @@ async def test_two_runners_on_one_file_do_each_action_exactly_once(
             assert len(node.dms(who)) + len(other.dms(who)) == 1
         assert first(other).status is RoundStatus.CLOSED
     finally:
-        other.lc.db.close()
+        other.lc.store.db.close()
 
 
 async def test_runner_rebuild_derives_timers_within_the_horizon(
     node: Node, clock: ManualClock
 ) -> None:
-    runner = Runner(node.lc, clock)
+    runner = Runner(clock, node.lc.rounds)
     runner.start()
     try:
         rnd = first(node)
@@ -216,7 +215,7 @@ async def test_runner_rebuild_derives_timers_within_the_horizon(
 async def test_sync_follows_a_replan_and_a_stale_timer_does_nothing(
     node: Node, clock: ManualClock
 ) -> None:
-    runner = Runner(node.lc, clock, horizon=timedelta(days=400), refresh=timedelta(hours=1))
+    runner = Runner(clock, node.lc.rounds, horizon=timedelta(days=400), refresh=timedelta(hours=1))
     runner.start()
     try:
         rnd = first(node)
@@ -239,10 +238,10 @@ async def test_sync_follows_a_replan_and_a_stale_timer_does_nothing(
 
 async def test_restart_reconciles_at_once(db_path: Path, node: Node, clock: ManualClock) -> None:
     rnd = first(node)
-    node.lc.db.close()
+    node.lc.store.db.close()
     clock.set(rnd.opens_at + timedelta(hours=1))  # the process was down at opening time
     restarted = make_node(db_path, clock)
-    runner = Runner(restarted.lc, clock)
+    runner = Runner(clock, restarted.lc.rounds)
     runner.start()
     try:
         assert await runner.wait_for_tick(timeout=5)
@@ -251,16 +250,16 @@ async def test_restart_reconciles_at_once(db_path: Path, node: Node, clock: Manu
         assert job_id(rnd.id, "open") not in runner.round_job_ids()
     finally:
         runner.shutdown()
-        restarted.lc.db.close()
+        restarted.lc.store.db.close()
 
 
 async def test_real_scheduler_fires_a_date_trigger(db_path: Path, node: Node) -> None:
     posted = asyncio.Event()
     live = make_node(db_path, SystemClock(), lambda where, text: posted.set())
-    team = live.lc.directory.team("team-a")
+    team = live.lc.store.directory.team("team-a")
     assert team is not None
     soon = datetime.now(UTC) + timedelta(milliseconds=100)
-    rnd = live.lc.store.insert_round(
+    rnd = live.lc.store.rounds.insert_round(
         team_id="team-a",
         phase=Phase.ADHOC,
         seq=0,
@@ -268,15 +267,15 @@ async def test_real_scheduler_fires_a_date_trigger(db_path: Path, node: Node) ->
         opens_at=soon,
         remind_at=None,
         closes_at=soon + timedelta(hours=1),
-        anonymity="anonymous",
+        anonymity=Anonymity.ANONYMOUS,
     )
-    runner = Runner(live.lc, SystemClock())
+    runner = Runner(SystemClock(), live.lc.rounds)
     runner.start()
     try:
         assert job_id(rnd.id, "open") in runner.round_job_ids()
         await asyncio.wait_for(posted.wait(), timeout=5)
-        opened = live.lc.store.round(rnd.id)
+        opened = live.lc.store.rounds.round(rnd.id)
         assert opened is not None and opened.status is RoundStatus.OPEN
     finally:
         runner.shutdown()
-        live.lc.db.close()
+        live.lc.store.db.close()

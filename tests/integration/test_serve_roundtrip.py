@@ -10,8 +10,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from typer.testing import CliRunner
 
 from adapters.server import ADAPTERS
-from bot.cli import app as cli
-from bot.server import build_app
+from bot.app.cli import app as cli
+from bot.app.serve import build_app
 from bot.settings import load_settings
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SlackRequests

@@ -15,14 +15,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter
 from bot.clock import ManualClock
-from bot.db import open_db
-from bot.interactions import Interactions
-from bot.lifecycle import Lifecycle
 from bot.models import Round
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.specs import specs_dir_fixture  # noqa: F401
+from tests.harness import Bot, make_bot
 
 SECRET = "test-signing-secret"
 MEMBERS = ["U1", "U2", "U3", "U4", "U5"]
@@ -35,7 +33,7 @@ class Slack:
     api: FakeSlackWebAPI
     http: TestClient[Any, Any]
     adapter: SlackAdapter
-    lc: Lifecycle
+    lc: Bot
     clock: ManualClock
     req: SlackRequests
 
@@ -56,9 +54,9 @@ class Slack:
         return json.loads(body) if body else {}
 
     def open_round(self, channel: str = "C1") -> Round:
-        team = self.lc.directory.team_by_conversation("slack", channel)
+        team = self.lc.store.directory.team_by_conversation("slack", channel)
         assert team is not None
-        rnd = self.lc.store.open_round_of(team.id)
+        rnd = self.lc.store.rounds.open_round_of(team.id)
         assert rnd is not None
         return rnd
 
@@ -75,18 +73,12 @@ async def slack(specs_dir: Path) -> AsyncIterator[Slack]:
         api.add_channel("C1", [*MEMBERS, "UMGR", "UHELPER"])
         api.add_channel("C3", ["U1", "UMGR"])
         clock = ManualClock(datetime(2027, 1, 11, 8, 0, tzinfo=UTC))
-        db = open_db(None)
-        lc = Lifecycle(db, Settings(env="test", admins="slack:UMGR"), clock)
         adapter = SlackAdapter(
-            Interactions(lc),
-            bot_token="xoxb-test",
-            signing_secret=SECRET,
-            base_url=api.base_url,
-            pace=0,
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=0
         )
-        lc.ports["slack"] = adapter
+        lc = make_bot(None, Settings(env="test", admins="slack:UMGR"), clock, {"slack": adapter})
         async with TestClient(
-            TestServer(build_server([adapter]), host="127.0.0.1", port=0)
+            TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
         ) as http:
             yield Slack(
                 api,
@@ -96,7 +88,7 @@ async def slack(specs_dir: Path) -> AsyncIterator[Slack]:
                 clock,
                 SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/"),
             )
-        db.close()
+        lc.store.close()
         assert api.violations == [], "every call must respect the spec and Block Kit limits"
 
 
@@ -122,8 +114,8 @@ async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
     assert rnd.message_id == post.ts
     assert f'"value": "{rnd.id}"' in json.dumps(post.blocks)
     await slack.command("rol coach <@UCOACH|coach>")
-    assert lc.directory.member_by_user("slack", "UCOACH") is not None
-    assert lc.store.round_member_count(rnd.id) == 6, "bots are not round members"
+    assert lc.store.people.member_by_user("slack", "UCOACH") is not None
+    assert lc.store.answers.round_member_count(rnd.id) == 6, "bots are not round members"
 
     status, body = await slack.send(slack.req.button(rnd.id, user_id="U1", channel_id="C1"))
     assert (status, body) == (200, "")
@@ -132,8 +124,8 @@ async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
     given = answers_for(view)
     status, body = await slack.send(slack.req.view_submission(view, given, user_id="U1"))
     assert (status, body) == (200, "")
-    assert lc.store.answered_count(rnd.id) == 1
-    assert len(lc.store.responses(rnd.id)) == len(given)
+    assert lc.store.answers.answered_count(rnd.id) == 1
+    assert len(lc.store.answers.responses(rnd.id)) == len(given)
     assert api.messages[("C1", post.ts)].updates == 1
     assert "1 van 6" in json.dumps(api.messages[("C1", post.ts)].blocks)
     assert api.posts_to("DU1"), "the confirmation arrives privately"
@@ -175,7 +167,7 @@ async def test_forged_and_replayed_requests_are_refused(slack: Slack) -> None:
         status, _ = await slack.send(bad)
         assert status == 401
     assert slack.api.calls == []
-    assert slack.lc.directory.team_by_conversation("slack", "C1") is None
+    assert slack.lc.store.directory.team_by_conversation("slack", "C1") is None
 
 
 async def test_redeliveries_and_repeats_change_nothing(slack: Slack) -> None:
@@ -196,10 +188,10 @@ async def test_redeliveries_and_repeats_change_nothing(slack: Slack) -> None:
 
     start = slack.req.command("start", user_id="UMGR", channel_id="C1")
     await slack.send(start)
-    rounds = slack.lc.store.rounds_of(slack.open_round().team_id)
+    rounds = slack.lc.store.rounds.rounds_of(slack.open_round().team_id)
     assert await slack.send(start) == (200, ""), "an identical request is answered empty"
     await slack.command("start")  # a second, new /reflectie start: refused by the core
-    assert slack.lc.store.rounds_of(rounds[0].team_id) == rounds
+    assert slack.lc.store.rounds.rounds_of(rounds[0].team_id) == rounds
     assert len(slack.api.posts_to("C1")) == 1
 
 
@@ -220,16 +212,18 @@ async def test_too_long_text_is_refused_in_the_modal(slack: Slack) -> None:
     ]
     assert set(reply["errors"]) == set(text_blocks) and text_blocks
     assert "2001" in next(iter(reply["errors"].values()))
-    assert slack.lc.store.answered_count(rnd.id) == 0
-    assert slack.lc.store.responses(rnd.id) == []
+    assert slack.lc.store.answers.answered_count(rnd.id) == 0
+    assert slack.lc.store.answers.responses(rnd.id) == []
 
 
 async def test_archived_channel_is_recorded_reported_and_not_retried(slack: Slack) -> None:
     slack.api.break_channel("C3", "is_archived")
     await slack.command("start", channel="C3")
     rnd = slack.open_round("C3")
-    team = slack.lc.directory.team(rnd.team_id)
-    assert team is not None and slack.lc.directory.conversation_gone(team.conversation_id or 0)
+    team = slack.lc.store.directory.team(rnd.team_id)
+    assert team is not None and slack.lc.store.directory.conversation_gone(
+        team.conversation_id or 0
+    )
     attempts = [
         c for c in slack.api.calls if c.method == "chat.postMessage" and c.args["channel"] == "C3"
     ]

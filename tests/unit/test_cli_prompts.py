@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from bot.cli_prompts import prompts_app
+from bot.app.prompts_cmd import prompts_app
 from prompts.library import PHASES, load_library
 
 runner = CliRunner()

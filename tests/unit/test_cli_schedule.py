@@ -10,13 +10,13 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from bot.cli_schedule import schedule_app
+from bot.app.schedule_cmd import schedule_app
 
 
 def _app() -> typer.Typer:
     # The real composition root once it exists; until then a parent like the one it builds.
     if importlib.util.find_spec("bot.cli") is not None:
-        from bot.cli import app
+        from bot.app.cli import app
 
         return app
     parent = typer.Typer()

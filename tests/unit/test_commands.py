@@ -6,19 +6,18 @@ from datetime import date
 
 import pytest
 
-from bot.commands import (
+from bot.commands.models import (
     DigestCommand,
     HelpCommand,
-    ParseError,
     PlanCommand,
     RoleCommand,
     SettingsCommand,
     StartCommand,
     StatusCommand,
     StopCommand,
-    parse,
-    parse_date,
 )
+from bot.commands.syntax import ParseError, parse_date
+from bot.commands.table import parse
 from bot.models import Anonymity, RoleName
 from prompts.catalog import t
 from prompts.library import Library, RoundSet, Step, Text, Theme

@@ -7,38 +7,34 @@ from datetime import timedelta
 import pytest
 
 from adapters.console import ConsoleAdapter
-from bot.answers import record_answers
 from bot.clock import ManualClock
-from bot.lifecycle import Lifecycle
 from bot.models import RoundStatus
+from bot.rounds.answering import record_answers
 from tests.conftest import make_team
+from tests.harness import Bot
 
 
-async def _open(lc: Lifecycle, console: ConsoleAdapter, anonymity: str = "anonymous"):
+async def _open(lc: Bot, console: ConsoleAdapter, anonymity: str = "anonymous"):
     members = make_team(lc, console, anonymity=anonymity)
-    rnd = await lc.start_round("wijk", "start", None, lc.clock.now())
+    rnd = await lc.start_round("wijk", "start", None, lc.core.clock.now())
     return rnd, members
 
 
-def _answer_all(lc: Lifecycle, rnd_id: int, scale: str = "3") -> dict[str, str]:
+def _answer_all(lc: Bot, rnd_id: int, scale: str = "3") -> dict[str, str]:
     answers = {}
-    for q in lc.store.round_questions(rnd_id):
+    for q in lc.store.answers.round_questions(rnd_id):
         if q.kind == "scale":
             answers[q.question_id] = scale
         elif q.kind == "choice":
-            import json
-
-            answers[q.question_id] = json.loads(q.options_json)[0]["id"]
+            answers[q.question_id] = q.option_ids()[0]
         else:
             answers[q.question_id] = "Een open antwoord"
     return answers
 
 
-async def test_open_posts_round_and_snapshots_questions(
-    lc: Lifecycle, console: ConsoleAdapter
-) -> None:
+async def test_open_posts_round_and_snapshots_questions(lc: Bot, console: ConsoleAdapter) -> None:
     rnd, _ = await _open(lc, console)
-    questions = lc.store.round_questions(rnd.id)
+    questions = lc.store.answers.round_questions(rnd.id)
     assert 3 <= len(questions) <= 6
     assert any(q.kind == "text" for q in questions)
     ((where, text),) = console.transcript
@@ -46,75 +42,79 @@ async def test_open_posts_round_and_snapshots_questions(
 
 
 async def test_edit_before_close_is_kept_and_answer_after_close_refused(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console, "named")
-    first = record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id, "2"), clock.now())
+    first = record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "2"), clock.now())
     assert first.ok and not first.updated
     clock.advance(timedelta(hours=2))
-    second = record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id, "5"), clock.now())
+    second = record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "5"), clock.now())
     assert second.ok and second.updated and "bijgewerkt" in second.message
-    scale = [r for r in lc.store.responses(rnd.id) if r["value"] in {"2", "5"}]
+    scale = [r for r in lc.store.answers.responses(rnd.id) if r["value"] in {"2", "5"}]
     assert {r["value"] for r in scale} == {"5"}  # the edit replaced, nothing doubled
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
-    before = lc.store.responses(rnd.id)
-    late = record_answers(lc, rnd.id, members[1], _answer_all(lc, rnd.id), clock.now())
+    before = lc.store.answers.responses(rnd.id)
+    late = record_answers(lc.core, rnd.id, members[1], _answer_all(lc, rnd.id), clock.now())
     assert not late.ok and "gesloten" in late.message
-    assert lc.store.responses(rnd.id) == before
+    assert lc.store.answers.responses(rnd.id) == before
 
 
 async def test_invalid_values_get_clear_messages_and_store_nothing(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console)
     answers = _answer_all(lc, rnd.id)
-    scale_id = next(q.question_id for q in lc.store.round_questions(rnd.id) if q.kind == "scale")
-    text_id = next(q.question_id for q in lc.store.round_questions(rnd.id) if q.kind == "text")
+    scale_id = next(
+        q.question_id for q in lc.store.answers.round_questions(rnd.id) if q.kind == "scale"
+    )
+    text_id = next(
+        q.question_id for q in lc.store.answers.round_questions(rnd.id) if q.kind == "text"
+    )
     answers[scale_id] = "7"
     answers[text_id] = "x" * 2001
-    outcome = record_answers(lc, rnd.id, members[0], answers, clock.now())
+    outcome = record_answers(lc.core, rnd.id, members[0], answers, clock.now())
     assert not outcome.ok
     assert "1 tot en met 5" in outcome.errors[scale_id]
     assert "2001" in outcome.errors[text_id] and "2000" in outcome.errors[text_id]
-    assert lc.store.responses(rnd.id) == []
+    assert lc.store.answers.responses(rnd.id) == []
 
 
 async def test_anonymous_round_leaves_no_link_from_answer_to_person(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console, "anonymous")
     for m in members[:4]:
-        assert record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now()).ok
-    rows = list(lc.db.query("SELECT * FROM response"))
+        assert record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now()).ok
+    rows = list(lc.store.db.query("SELECT * FROM response"))
     assert all(r["respondent"] is None for r in rows)
     assert all(len(r["answered_at"]) == 10 for r in rows)  # the day only, no time
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
-    assert lc.store.round(rnd.id).status is RoundStatus.CLOSED  # type: ignore[union-attr]
-    rows = list(lc.db.query("SELECT * FROM response"))
+    assert lc.store.rounds.round(rnd.id).status is RoundStatus.CLOSED  # type: ignore[union-attr]
+    rows = list(lc.store.db.query("SELECT * FROM response"))
     assert rows and all(r["edit_key"] is None and r["respondent"] is None for r in rows)
-    assert list(lc.db.query("SELECT * FROM response_status")) == []
-    assert lc.store.secret(rnd.id) is None
+    assert list(lc.store.db.query("SELECT * FROM response_status")) == []
+    assert lc.store.rounds.secret(rnd.id) is None
     # The response rate survives sealing.
-    assert lc.store.answered_count(rnd.id) == 4
+    assert lc.store.answers.answered_count(rnd.id) == 4
 
 
 async def test_named_and_pseudonymous_store_what_was_agreed(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console, "pseudonymous")
-    record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
-    respondents = {r["respondent"] for r in lc.db.query("SELECT respondent FROM response")}
+    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
+    respondents = {r["respondent"] for r in lc.store.db.query("SELECT respondent FROM response")}
     assert len(respondents) == 1 and respondents.pop().startswith("p-")
 
 
 async def test_reminder_goes_only_to_those_who_did_not_answer(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console)
     for m in members[:4]:
-        record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
+        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
     assert rnd.remind_at is not None
     clock.set(rnd.remind_at)
     await lc.reconcile(clock.now())
@@ -124,11 +124,11 @@ async def test_reminder_goes_only_to_those_who_did_not_answer(
 
 
 async def test_close_sends_digest_to_channel_and_coach_once(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console)
     for m in members:
-        record_answers(lc, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
+        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
     clock.set(rnd.closes_at)
     report = await lc.reconcile(clock.now())
     again = await lc.reconcile(clock.now())
@@ -144,7 +144,7 @@ async def test_close_sends_digest_to_channel_and_coach_once(
     "late_minutes, expected", [(60, RoundStatus.OPEN), (7 * 60, RoundStatus.MISSED)]
 )
 async def test_grace_window_opens_late_or_marks_missed(
-    lc: Lifecycle,
+    lc: Bot,
     console: ConsoleAdapter,
     clock: ManualClock,
     late_minutes: int,
@@ -154,35 +154,35 @@ async def test_grace_window_opens_late_or_marks_missed(
 
     make_team(lc, console)
     lc.plan("wijk", date(2027, 1, 11), [], date(2027, 5, 28), clock.now())
-    start = lc.store.rounds_of("wijk")[0]
+    start = lc.store.rounds.rounds_of("wijk")[0]
     clock.set(start.opens_at + timedelta(minutes=late_minutes))
     await lc.reconcile(clock.now())
-    assert lc.store.round(start.id).status is expected  # type: ignore[union-attr]
+    assert lc.store.rounds.round(start.id).status is expected  # type: ignore[union-attr]
     if expected is RoundStatus.MISSED:
         assert [w for w, _ in console.transcript] == ["@mgr"]  # the manager is told, no post
 
 
 async def test_retention_deletes_rounds_and_answers_after_the_set_days(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console)
-    record_answers(lc, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
+    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
-    clock.advance(timedelta(days=lc.settings.retention_days - 1))
+    clock.advance(timedelta(days=lc.core.settings.retention_days - 1))
     await lc.reconcile(clock.now())
-    assert lc.store.responses(rnd.id) != []  # not yet
+    assert lc.store.answers.responses(rnd.id) != []  # not yet
     clock.advance(timedelta(days=2))
     await lc.reconcile(clock.now())
-    assert lc.store.round(rnd.id) is None
-    assert list(lc.db.query("SELECT * FROM response")) == []
+    assert lc.store.rounds.round(rnd.id) is None
+    assert list(lc.store.db.query("SELECT * FROM response")) == []
 
 
 async def test_adhoc_round_started_after_closing_time_counts_from_the_next_day(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     make_team(lc, console)
-    lc.directory.update_team("wijk", open_days=1)
+    lc.store.directory.update_team("wijk", open_days=1)
     clock.set(clock.now().replace(hour=17, minute=30))  # Monday 18:30 in Amsterdam
     rnd = await lc.start_round("wijk", "start", None, clock.now())
     assert rnd.closes_at.isoformat() == "2027-01-12T16:00:00+00:00"  # Tuesday 17:00
@@ -191,11 +191,11 @@ async def test_adhoc_round_started_after_closing_time_counts_from_the_next_day(
 
 
 async def test_one_tick_closes_more_rounds_than_one_batch(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.reconcile
+    import bot.rounds.reconcile
 
-    monkeypatch.setattr(bot.reconcile, "BATCH", 2)
+    monkeypatch.setattr(bot.rounds.reconcile, "BATCH", 2)
     rounds = []
     for i in range(5):
         make_team(lc, console, team_id=f"t{i}", size=2)
@@ -206,7 +206,7 @@ async def test_one_tick_closes_more_rounds_than_one_batch(
 
 
 async def test_programme_round_opens_every_team_without_an_open_round(
-    lc: Lifecycle, console: ConsoleAdapter, clock: ManualClock
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     for i in range(20):
         make_team(lc, console, team_id=f"t{i:02}", size=2)

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.models import Phase, RoundStatus
+from prompts.schedule_text import describe_diff, plan_error_text
 from scheduler.calendar import Calendar
 from scheduler.planner import ExistingRound, PlanError, PlannedRound, diff_plan, plan_rounds
-from scheduler.summary import describe_diff, plan_error_text
 
 CAL = Calendar("Europe/Amsterdam")
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -18,7 +19,9 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 def stored(rid: int, phase: str, seq: int, status: str, planned: date) -> ExistingRound:
     window = CAL.window(planned)
-    return ExistingRound(rid, phase, seq, status, window.opens_at, window.closes_at)
+    return ExistingRound(
+        rid, Phase(phase), seq, RoundStatus(status), window.opens_at, window.closes_at
+    )
 
 
 def test_plan_with_given_freshups_in_time_order() -> None:
@@ -197,7 +200,7 @@ def test_describe_diff_reads_like_a_message_to_the_manager() -> None:
 def test_existing_times_compare_as_instants() -> None:
     window = CAL.window(date(2027, 5, 28))
     same = ExistingRound(
-        9, "wrapup", 0, "planned", window.opens_at.astimezone(AMS), window.closes_at
+        9, Phase.WRAPUP, 0, RoundStatus.PLANNED, window.opens_at.astimezone(AMS), window.closes_at
     )
     rounds = plan_rounds(date(2027, 1, 11), date(2027, 5, 28), [date(2027, 3, 15)], CAL)
     diff = diff_plan([same], rounds)

@@ -9,8 +9,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.server import build_server
-from bot.messages import Actor, ConversationRef, Rendered
-from bot.server import build_app, serve
+from bot.app.serve import build_app, serve
+from bot.messages import Actor, ConversationRef, Inbound, Rendered, Reply
 from bot.settings import load_settings
 
 
@@ -23,7 +23,7 @@ class RecordingAdapter:
     def __init__(self, events: list[str]) -> None:
         self.events = events
 
-    def mount(self, app: web.Application) -> None:
+    def mount(self, app: web.Application, inbound: object) -> None:
         async def hello(_: web.Request) -> web.Response:
             return web.Response(text="hi")
 
@@ -48,6 +48,19 @@ class RecordingAdapter:
         return []
 
 
+class NoCore:
+    """An InteractionPort that is never asked anything (the route above answers by itself)."""
+
+    async def handle(self, event: Inbound) -> Reply:
+        raise AssertionError("not called")
+
+    async def first_seen(self, platform: str, event_id: str) -> bool:
+        raise AssertionError("not called")
+
+    async def drain(self) -> None:
+        return None
+
+
 async def test_healthz_and_routes_and_lifetime() -> None:
     events: list[str] = []
 
@@ -57,7 +70,7 @@ async def test_healthz_and_routes_and_lifetime() -> None:
     async def stopped() -> None:
         events.append("scheduler stop")
 
-    app = build_server([RecordingAdapter(events)], on_startup=started, on_cleanup=stopped)
+    app = build_server([RecordingAdapter(events)], NoCore(), on_startup=started, on_cleanup=stopped)
     async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as client:
         response = await client.get("/healthz")
         assert response.status == 200
@@ -66,7 +79,8 @@ async def test_healthz_and_routes_and_lifetime() -> None:
         assert body["platforms"] == ["recording"]
         assert (await client.post("/recording/events")).status == 200
         assert (await client.get("/nothing")).status == 404
-    assert events == ["adapter start", "scheduler start", "scheduler stop", "adapter stop"]
+    # The adapters finish their background work before the database the cleanup closes.
+    assert events == ["adapter start", "scheduler start", "adapter stop", "scheduler stop"]
 
 
 def test_serve_without_a_platform_explains_and_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

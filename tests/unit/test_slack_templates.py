@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from adapters.slack.translate import message_chunks, view_payload
-from bot.models import RoundQuestion
-from bot.presenter import question_view
-from bot.snapshot import question_rows
+from bot.presenters.rounds import question_view
+from bot.rounds.snapshot import snapshot
 from prompts.library import Kind, load_library
 from prompts.render import render
 from prompts.views import CellView, DigestView, HomeView, OptionView, QuestionView, RoundView
@@ -176,12 +175,10 @@ def test_every_library_set_renders_as_a_valid_form(check: BlockKitChecker, local
         *(f"theme:{t}" for t in library.themes),
     ]
     for set_id in set_ids:
-        rows = question_rows(library, set_id)
-        if not rows:
+        questions = snapshot(library, set_id, 1)
+        if not questions:
             continue
-        views = [
-            question_view(RoundQuestion.model_validate({"round_id": 1, **r}), locale) for r in rows
-        ]
+        views = [question_view(q, locale) for q in questions]
         rnd = big_round().model_copy(update={"questions": views})
         assert check.view(view_payload(render("slack", "form", locale, round=rnd))) == [], set_id
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from urllib.parse import parse_qsl
 
-from adapters.pacing import Backoff, Pacer
+from adapters.pacing import Pacer
 from adapters.slack import translate as tr
+from bot.backoff import Backoff
 from bot.messages import Rendered
 from tests.fakes.slack_requests import SlackRequests
 

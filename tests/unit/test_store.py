@@ -10,11 +10,12 @@ import pytest
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.db import open_db
-from bot.deliveries import Deliveries
-from bot.lifecycle import Lifecycle, RoundError
-from bot.models import Phase, Purpose, RoundStatus
+from bot.models import Anonymity, Phase, Purpose, RoundStatus
+from bot.rounds.starting import RoundError
+from bot.storage.db import open_db
+from bot.storage.outbox import Outbox
 from tests.conftest import make_team
+from tests.harness import Bot, make_bot
 
 
 def test_migrations_apply_from_empty_file_and_again_as_no_op(tmp_path: Path) -> None:
@@ -45,24 +46,24 @@ def test_migrations_apply_from_empty_file_and_again_as_no_op(tmp_path: Path) -> 
     assert oct(os.stat(path).st_mode & 0o777) == "0o600"
 
 
-async def test_one_open_round_per_team(lc: Lifecycle, console, clock: ManualClock) -> None:
+async def test_one_open_round_per_team(lc: Bot, console, clock: ManualClock) -> None:
     make_team(lc, console)
     first = await lc.start_round("wijk", "start", None, clock.now())
     assert first.status is RoundStatus.OPEN
     with pytest.raises(RoundError) as refused:
         await lc.start_round("wijk", "freshup", None, clock.now())
     assert refused.value.key == "round_error.already_open"
-    assert [r.status for r in lc.store.rounds_of("wijk")].count(RoundStatus.OPEN) == 1
+    assert [r.status for r in lc.store.rounds.rounds_of("wijk")].count(RoundStatus.OPEN) == 1
 
 
 async def test_delivery_claimed_once_even_by_two_connections(
     tmp_path: Path, settings, clock: ManualClock
 ) -> None:
     path = tmp_path / "two.db"
-    one, two = open_db(path), open_db(path)
-    lc = Lifecycle(one, settings, clock)
+    lc = make_bot(path, settings, clock)
+    one, two = lc.store.db, open_db(path)
     make_team(lc, ConsoleAdapter())
-    rnd = lc.store.insert_round(
+    rnd = lc.store.rounds.insert_round(
         team_id="wijk",
         phase=Phase.START,
         seq=0,
@@ -70,9 +71,9 @@ async def test_delivery_claimed_once_even_by_two_connections(
         opens_at=clock.now(),
         remind_at=None,
         closes_at=clock.now() + timedelta(days=3),
-        anonymity="anonymous",
+        anonymity=Anonymity.ANONYMOUS,
     )
-    a, b = Deliveries(one), Deliveries(two)
+    a, b = Outbox(one), Outbox(two)
     assert a.add(rnd.id, Purpose.OPEN, clock.now(), conversation_id=1)
     assert not b.add(rnd.id, Purpose.OPEN, clock.now(), conversation_id=1)
     (delivery,) = a.due(clock.now())

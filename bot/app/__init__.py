@@ -1,0 +1,1 @@
+"""Composition roots: the command line and its sub-commands (serve, demo, chat, ...)."""

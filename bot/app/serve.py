@@ -1,0 +1,122 @@
+"""`reflectiebot serve`: wire settings, database, core, scheduler and Slack into one server."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from aiohttp import web
+from rich.console import Console
+
+from adapters.server import build_server
+from adapters.slack.app import SlackAdapter
+from bot.clock import SystemClock
+from bot.core import Core
+from bot.interactions import Interactions
+from bot.logs import setup_logging
+from bot.rounds.service import RoundService
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.store import open_store
+from prompts.catalog import t
+from prompts.library import load_library
+from scheduler.jobs import Runner
+
+log = logging.getLogger(__name__)
+out = Console()
+err = Console(stderr=True)
+NO_PLATFORM = 2
+
+
+def slack_adapter(settings: Settings) -> SlackAdapter:
+    """Return the Slack adapter the settings ask for."""
+    secret = settings.slack_signing_secret
+    app_token = settings.slack_app_token
+    # The settings refuse SLACK_API_BASE_URL outside dev/test; check again, it is cheap.
+    base_url = settings.slack_api_base_url if settings.env in ("dev", "test") else None
+    return SlackAdapter(
+        bot_token=settings.slack_token(),
+        signing_secret=secret.get_secret_value() if secret else "",
+        app_token=app_token.get_secret_value() if app_token else None,
+        base_url=base_url,
+    )
+
+
+async def build_app(settings: Settings, host: str, port: int) -> web.Application:
+    """Return the server application; everything is created on the serving event loop.
+
+    The database connection must live on the loop's thread, so it is opened here rather
+    than before the loop starts. Shutdown runs in the reverse order of need: the adapters
+    finish the work they started after acknowledging (and the core's follow-ups), then the
+    scheduler stops and waits for running jobs, and only then does the database close.
+    """
+    clock = SystemClock()
+    store = open_store(settings.db)
+    slack = slack_adapter(settings)
+    runner = Runner(clock)
+    core = Core(
+        store=store,
+        library=load_library(),
+        settings=settings,
+        clock=clock,
+        ports={slack.platform: slack},
+        timer=runner,
+    )
+    rounds = RoundService(core)
+    platforms = slack.platform + (" + Socket Mode" if slack.app_token else "")
+
+    async def on_startup() -> None:
+        # Rounds started or planned from chat get their open/remind/close timers at once.
+        runner.start(rounds)
+        out.print(
+            t("serve.listening", settings.locale, host=host, port=port, platforms=platforms),
+            markup=False,
+        )
+
+    async def on_cleanup() -> None:
+        await runner.stop()
+        await core.background.drain()
+        store.close()
+
+    return build_server(
+        [slack], Interactions(core, rounds), on_startup=on_startup, on_cleanup=on_cleanup
+    )
+
+
+def serve(host: str | None = None, port: int | None = None) -> int:
+    """Run the server until interrupted; return the process exit code.
+
+    Returns:
+        2 when the settings are invalid or no platform is configured, else 0.
+    """
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        err.print(t("settings.header", None), markup=False)
+        for problem in exc.problems:
+            err.print(f"- {problem}", markup=False)
+        return NO_PLATFORM
+    if not settings.slack_enabled:
+        err.print(t("serve.no_platform", settings.locale), markup=False)
+        if settings.teams_enabled:
+            err.print(t("serve.no_teams_adapter", settings.locale), markup=False)
+        return NO_PLATFORM
+    setup_logging(settings.log_level)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    web.run_app(
+        build_app(settings, bind_host, bind_port),
+        host=bind_host,
+        port=bind_port,
+        print=None,
+        access_log=None,
+    )
+    return 0
+
+
+def serve_command(
+    host: str | None = typer.Option(None, "--host", help="Address to listen on."),
+    port: int | None = typer.Option(None, "--port", help="Port (REFLECTIEBOT_PORT by default)."),
+) -> None:
+    """Serve Slack (commands, buttons, events) and the scheduler; GET /healthz for probes."""
+    code = serve(host, port)
+    if code:
+        raise typer.Exit(code)

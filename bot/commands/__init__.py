@@ -1,0 +1,1 @@
+"""The `/reflectie` command language: syntax, the one table of commands, roles, handlers."""

@@ -1,0 +1,97 @@
+"""The commands of the `/reflectie` language as typed models (what the parser returns)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from bot.models import Anonymity, RoleName
+
+
+class HelpCommand(BaseModel):
+    """``hulp``: list the commands."""
+
+    name: Literal["help"] = "help"
+
+
+class StartCommand(BaseModel):
+    """``start [fase|thema|oefening] [programma]``: open a round now.
+
+    Attributes:
+        set_id: ``start``/``freshup``/``wrapup``, ``theme:<id>`` or ``exercise:<id>``;
+            None lets the handler pick the phase that fits the team's history.
+        programme: Start the round in every team of the programme at once.
+    """
+
+    name: Literal["start"] = "start"
+    set_id: str | None = None
+    programme: bool = False
+
+
+class PlanCommand(BaseModel):
+    """``plan <start> [opfris <datum> ...] afronding <datum>``: set the team's timeline."""
+
+    name: Literal["plan"] = "plan"
+    start: date
+    freshups: list[date] = Field(default_factory=list)
+    end: date
+
+
+class StatusCommand(BaseModel):
+    """``status``: the open round and what is planned."""
+
+    name: Literal["status"] = "status"
+
+
+class DigestCommand(BaseModel):
+    """``digest``: the summary of the last closed round."""
+
+    name: Literal["digest"] = "digest"
+
+
+class StopCommand(BaseModel):
+    """``stop``: cancel the open round."""
+
+    name: Literal["stop"] = "stop"
+
+
+class RoleCommand(BaseModel):
+    """``rol [weg] manager|coach|lid @persoon ...``: give or take a role in the team.
+
+    Attributes:
+        people: Mention tokens as the adapter wrote them (``@<user_id>``).
+    """
+
+    name: Literal["role"] = "role"
+    role: RoleName
+    people: list[str]
+    revoke: bool = False
+
+
+class SettingsCommand(BaseModel):
+    """``instellingen [taal nl|en] [anonimiteit ...] [dagen N]``; no changes means show."""
+
+    name: Literal["settings"] = "settings"
+    locale: Literal["nl", "en"] | None = None
+    anonymity: Anonymity | None = None
+    open_days: int | None = None
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """Return the team columns this command changes."""
+        fields = {"locale": self.locale, "anonymity": self.anonymity, "open_days": self.open_days}
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+Command = (
+    HelpCommand
+    | StartCommand
+    | PlanCommand
+    | StatusCommand
+    | DigestCommand
+    | StopCommand
+    | RoleCommand
+    | SettingsCommand
+)

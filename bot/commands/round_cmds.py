@@ -1,0 +1,94 @@
+"""Handlers of the commands that change rounds: plan, start (a team or a programme), stop."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from bot.commands.context import CommandContext, moment, round_title
+from bot.commands.models import PlanCommand, StartCommand, StopCommand
+from bot.commands.replies import plan_lines
+from bot.messages import Reply
+from bot.models import RoleName, Team
+from bot.rounds.starting import RoundError, default_set
+from prompts.catalog import t
+from prompts.schedule_text import plan_error_text
+from scheduler.planner import PlanError
+
+
+def new_team(ctx: CommandContext) -> Team:
+    """Make the channel a team; whoever did so manages it, so they can go on without an admin."""
+    team = ctx.rounds.ensure_team(ctx.event.conversation, ctx.now)
+    people = ctx.core.store.people
+    member = people.upsert_member(ctx.event.actor)
+    people.grant(member.id, "team", team.id, RoleName.MANAGER)
+    return team
+
+
+def _created_line(ctx: CommandContext, team: Team) -> str:
+    return ctx.t(
+        "start.team_created",
+        team=team.name,
+        days=team.open_days,
+        anonymity=ctx.t(f"settings.modes.{team.anonymity.value}"),
+        language=ctx.t(f"settings.languages.{team.locale}"),
+    )
+
+
+async def plan(ctx: CommandContext, command: PlanCommand) -> Reply:
+    """Plan (or re-plan) the team's timeline; a new channel becomes a team first."""
+    created = ctx.team is None
+    try:
+        # One transaction: an impossible timeline must not leave a new team behind.
+        with ctx.core.store.atomic():
+            team = ctx.team or new_team(ctx)
+            diff = ctx.rounds.plan(team.id, command.start, command.freshups, command.end, ctx.now)
+    except PlanError as err:
+        zone = ZoneInfo(ctx.team.timezone if ctx.team else ctx.core.settings.timezone)
+        text = plan_error_text(err, ctx.locale, zone)
+        return ctx.reply(text[:1].upper() + text[1:], ok=False)
+    return ctx.reply(_created_line(ctx, team) if created else "", *plan_lines(ctx, team, diff))
+
+
+async def start(ctx: CommandContext, command: StartCommand) -> Reply:
+    """Open a round now, in the team or in every team of its programme.
+
+    The rounds are recorded before the reply; their posts go out after it, so the platform
+    gets its acknowledgement at once.
+    """
+    created = ctx.team is None
+    team = ctx.team or new_team(ctx)
+    member = ctx.core.store.people.upsert_member(ctx.event.actor)
+    set_id = command.set_id or default_set(ctx.core.store.rounds.rounds_of(team.id))
+    first = _created_line(ctx, team) if created else ""
+    try:
+        if command.programme:
+            teams = ctx.core.store.directory.teams(team.programme_id)
+            rounds = ctx.rounds.start_programme(team.programme_id, set_id, member.id, ctx.now)
+            ctx.deliver_later()
+            title = round_title(ctx, rounds[0]) if rounds else set_id
+            skipped = len(teams) - len(rounds)
+            return ctx.reply(
+                first,
+                ctx.t("start.programme_done", title=title, started=len(rounds), teams=len(teams)),
+                ctx.t("start.programme_skipped", skipped=skipped) if skipped else "",
+            )
+        rnd = ctx.rounds.start_round(team.id, set_id, member.id, ctx.now)
+    except RoundError as err:
+        return ctx.reply(first, t(err.key, ctx.locale, cmd=ctx.cmd, **err.params), ok=False)
+    ctx.deliver_later()
+    return ctx.reply(
+        first,
+        ctx.t("start.done", title=round_title(ctx, rnd), closes=moment(ctx, team, rnd.closes_at)),
+    )
+
+
+async def stop(ctx: CommandContext, command: StopCommand) -> Reply:
+    """Cancel the team's open round; answers so far are kept, no digest is sent."""
+    assert ctx.team is not None  # the dispatcher only runs it in a team's channel
+    rnd = ctx.core.store.rounds.open_round_of(ctx.team.id)
+    if rnd is None:
+        return ctx.reply(ctx.t("stop.none"), ok=False)
+    if not ctx.rounds.cancel_round(rnd.id, ctx.now):
+        return ctx.reply(ctx.t("stop.lost"), ok=False)
+    ctx.deliver_later()
+    return ctx.reply(ctx.t("stop.done", title=round_title(ctx, rnd)))

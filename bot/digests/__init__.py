@@ -1,0 +1,1 @@
+"""Digests for coaches: aggregation, the round digest, phase comparison and export."""

@@ -1,0 +1,1 @@
+"""View models built from the database for the templates of every surface."""

@@ -1,0 +1,1 @@
+"""Rounds: the lifecycle, planning, starting, reconcile, fan-out, answering and snapshot."""

@@ -1,0 +1,85 @@
+"""What each delivery says: the one path from a round to its conversation and rendered message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import Core
+from bot.digests.compare import recap_lines
+from bot.digests.round_digest import round_digest
+from bot.messages import ConversationRef, Rendered
+from bot.models import Conversation, Delivery, Member, Purpose, Round, Team
+from bot.ports import ChatPort
+from bot.presenters.rounds import round_view, set_texts
+from bot.storage.directory import conversation_ref
+from prompts.catalog import command_word
+from prompts.render import message, render
+from prompts.schedule_text import format_moment
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a round's messages go: its team, the team's adapter and its conversation."""
+
+    rnd: Round
+    team: Team
+    port: ChatPort
+    conversation: Conversation | None
+
+    @property
+    def surface(self) -> str:
+        """The template family of the team's platform."""
+        return self.port.surface
+
+    def ref(self) -> ConversationRef | None:
+        """The neutral reference of the team's conversation, if it has one."""
+        return conversation_ref(self.conversation) if self.conversation else None
+
+
+def route(core: Core, round_id: int) -> Route | None:
+    """Return where a round's messages go; None when the round, team or adapter is missing."""
+    store = core.store
+    rnd = store.rounds.round(round_id)
+    team = store.directory.team(rnd.team_id) if rnd else None
+    port = core.port(team.platform) if team else None
+    if rnd is None or team is None or port is None:
+        return None
+    conv = store.directory.conversation(team.conversation_id) if team.conversation_id else None
+    return Route(rnd, team, port, conv)
+
+
+def round_message(core: Core, r: Route) -> Rendered:
+    """Return the round's channel message (the post, and its counter updates while open)."""
+    locale = r.team.locale
+    view = round_view(core, r.rnd, r.team, locale, recap=recap_lines(core, r.rnd, r.team, locale))
+    return render(r.surface, "round_open", locale, round=view)
+
+
+def closed_message(core: Core, r: Route) -> Rendered:
+    """Return what the round's channel message becomes once it closed or was stopped."""
+    view = round_view(core, r.rnd, r.team, r.team.locale)
+    return render(r.surface, "round_update", r.team.locale, round=view)
+
+
+def digest_message(core: Core, r: Route, locale: str) -> Rendered:
+    """Return the round's digest in ``locale``."""
+    return render(r.surface, "digest", locale, digest=round_digest(core, r.rnd.id, locale))
+
+
+def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rendered:
+    """Return a direct message: a reminder, a digest, or a notice to the managers."""
+    locale = member.locale or r.team.locale
+    if d.purpose is Purpose.REMIND:
+        view = round_view(core, r.rnd, r.team, locale)
+        return render(r.surface, "reminder", locale, round=view)
+    if d.purpose is Purpose.DIGEST:
+        return digest_message(core, r, locale)
+    title, _ = set_texts(core, r.rnd, locale)
+    when = format_moment(r.rnd.opens_at, core.calendar(r.team).zone, locale)
+    key = "digest.missed" if d.purpose is Purpose.MISSED else "digest.gone"
+    # The platform's own reason (is_archived, channel_not_found...) helps an admin most.
+    reason = (r.conversation.gone_reason if r.conversation else None) or d.purpose.value
+    cmd = command_word(r.team.platform, locale)
+    return message(
+        r.surface, locale, key, title=title, team=r.team.name, when=when, reason=reason, cmd=cmd
+    )

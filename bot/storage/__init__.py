@@ -1,0 +1,1 @@
+"""The only SQL: the database, migrations, and one store per aggregate."""

@@ -1,0 +1,213 @@
+"""SQL for what a round asks and who answers: question snapshots, roster and answers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import Member, RoundQuestion
+from bot.storage.db import rows
+
+
+def _question_row(q: RoundQuestion) -> dict[str, Any]:
+    # The snapshot's columns were fixed by migration m001; the typed model is packed into them
+    # here and only here, so the rest of the code never sees JSON.
+    extra = {
+        "step_intro": q.step_intro.model_dump() if q.step_intro else None,
+        "why": q.why.model_dump() if q.why else None,
+        "labels": q.labels.model_dump() if q.labels else None,
+        "pitfall": q.pitfall,
+        "signals": list(q.signals),
+    }
+    return {
+        "round_id": q.round_id,
+        "question_id": q.question_id,
+        "position": q.position,
+        "step": q.step,
+        "kind": q.kind.value,
+        "theme": q.theme,
+        "text_nl": q.text.nl,
+        "text_en": q.text.en,
+        "options_json": json.dumps([o.model_dump() for o in q.options], ensure_ascii=False),
+        "extra_json": json.dumps(extra, ensure_ascii=False),
+    }
+
+
+def _question(row: dict[str, Any]) -> RoundQuestion:
+    extra = json.loads(row["extra_json"] or "{}")
+    return RoundQuestion.model_validate(
+        {
+            "round_id": row["round_id"],
+            "question_id": row["question_id"],
+            "position": row["position"],
+            "step": row["step"],
+            "kind": row["kind"],
+            "theme": row["theme"],
+            "text": {"nl": row["text_nl"], "en": row["text_en"]},
+            "why": extra.get("why"),
+            "step_intro": extra.get("step_intro"),
+            "labels": extra.get("labels"),
+            "options": json.loads(row["options_json"] or "[]"),
+            "pitfall": extra.get("pitfall"),
+            "signals": extra.get("signals") or [],
+        }
+    )
+
+
+class AnswerStore:
+    """Use-case queries about a round's questions, roster and answers.
+
+    Args:
+        db: The open database.
+    """
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    # questions and roster -------------------------------------------------------------
+    def snapshot_questions(self, questions: list[RoundQuestion]) -> None:
+        """Freeze a round's questions as they are asked now."""
+        self.db.table("round_question").insert_all(
+            [_question_row(q) for q in questions], replace=True
+        )
+
+    def round_questions(self, round_id: int) -> list[RoundQuestion]:
+        """Return the round's snapshot, in order."""
+        return [
+            _question(r)
+            for r in rows(
+                self.db,
+                "SELECT * FROM round_question WHERE round_id = ? ORDER BY position",
+                [round_id],
+            )
+        ]
+
+    def set_round_members(self, round_id: int, member_ids: list[int]) -> None:
+        """Record who was in the conversation when the round opened."""
+        for mid in member_ids:
+            self.db.execute(
+                "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
+                [round_id, mid],
+            )
+
+    def refresh_round_members(self, round_id: int, member_ids: list[int]) -> None:
+        """Make the round's roster the conversation's people now; who answered stays in it."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM round_member WHERE round_id = ? AND member_id NOT IN "
+                "(SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM response_status "
+                "s WHERE s.round_id = round_member.round_id AND s.member_id = "
+                "round_member.member_id)",
+                [round_id, json.dumps(member_ids)],
+            )
+            self.set_round_members(round_id, member_ids)
+
+    def round_member_count(self, round_id: int) -> int:
+        """Return how many people the round was sent to (late joiners who answered included)."""
+        found = rows(
+            self.db, "SELECT COUNT(*) AS n FROM round_member WHERE round_id = ?", [round_id]
+        )
+        return int(found[0]["n"])
+
+    def pending_members(self, round_id: int) -> list[Member]:
+        """Return round members who have not answered yet."""
+        return [
+            Member.model_validate(r)
+            for r in rows(
+                self.db,
+                "SELECT m.* FROM member m JOIN round_member rm ON rm.member_id = m.id "
+                "WHERE rm.round_id = ? AND NOT EXISTS (SELECT 1 FROM response_status s WHERE "
+                "s.round_id = rm.round_id AND s.member_id = rm.member_id) ORDER BY m.id",
+                [round_id],
+            )
+        ]
+
+    def answered_count(self, round_id: int) -> int:
+        """Return how many people answered (stored at close, live while open)."""
+        stored = rows(self.db, "SELECT answered_count FROM round WHERE id = ?", [round_id])
+        if stored and stored[0]["answered_count"] is not None:
+            return int(stored[0]["answered_count"])
+        found = rows(
+            self.db, "SELECT COUNT(*) AS n FROM response_status WHERE round_id = ?", [round_id]
+        )
+        return int(found[0]["n"])
+
+    # answers --------------------------------------------------------------------------
+    def save_answers(
+        self,
+        round_id: int,
+        member_id: int,
+        edit_key: str,
+        answer_rows: list[dict[str, Any]],
+        cleared: list[str],
+        answered_on: str,
+    ) -> None:
+        """Store or replace one person's answers, with their answer status, atomically.
+
+        Each row has ``id``, ``question_id``, ``respondent``, ``value``,
+        ``answered_at`` and ``edited_at``; an earlier row with the same edit key is replaced,
+        and the person's answers to the ``cleared`` questions are removed. A late joiner
+        becomes a round member.
+        """
+        with self.db.atomic():
+            for qid in [row["question_id"] for row in answer_rows] + cleared:
+                self.db.execute(
+                    "DELETE FROM response WHERE round_id = ? AND edit_key = ? AND question_id = ?",
+                    [round_id, edit_key, qid],
+                )
+            for row in answer_rows:
+                self.db.table("response").insert(
+                    {"round_id": round_id, "edit_key": edit_key, **row}
+                )
+            self.db.execute(
+                "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
+                [round_id, member_id],
+            )
+            self.db.execute(
+                "INSERT OR IGNORE INTO response_status (round_id, member_id, "
+                "answered_on) VALUES (?, ?, ?)",
+                [round_id, member_id, answered_on],
+            )
+
+    def answers_by_key(self, round_id: int, edit_key: str) -> dict[str, dict[str, Any]]:
+        """Return one person's current answers keyed by question id."""
+        return {
+            r["question_id"]: r
+            for r in rows(
+                self.db,
+                "SELECT * FROM response WHERE round_id = ? AND edit_key = ?",
+                [round_id, edit_key],
+            )
+        }
+
+    def responses(self, round_id: int) -> list[dict[str, Any]]:
+        """Return every answer of a round (respondent only where the team stores it)."""
+        return rows(
+            self.db,
+            "SELECT question_id, respondent, value, answered_at FROM response "
+            "WHERE round_id = ? ORDER BY question_id, value",
+            [round_id],
+        )
+
+    def seal(self, round_id: int, members: int, answered: int) -> None:
+        """At close: keep the counts, then erase everything that links answers to people."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE round SET member_count = ?, answered_count = ?, secret = NULL WHERE id = ?",
+                [members, answered, round_id],
+            )
+            self.db.execute("UPDATE response SET edit_key = NULL WHERE round_id = ?", [round_id])
+            self.db.execute("DELETE FROM response_status WHERE round_id = ?", [round_id])
+
+    def export_rows(self) -> list[dict[str, Any]]:
+        """Return every answer with its team, round and question, for export."""
+        return rows(
+            self.db,
+            "SELECT t.id AS team, r.id AS round_id, r.phase, r.anonymity, q.question_id, "
+            "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale "
+            "FROM response p JOIN round r ON r.id = p.round_id JOIN team t ON t.id = r.team_id "
+            "JOIN round_question q ON q.round_id = p.round_id AND q.question_id = p.question_id "
+            "ORDER BY t.id, r.opens_at, q.position, p.value",
+        )

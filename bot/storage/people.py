@@ -1,0 +1,186 @@
+"""SQL for people: members, team membership with pseudonyms, roles, and forgetting a person."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.messages import Actor
+from bot.models import Member, RoleName, Team
+from bot.storage.db import one, rows
+
+
+class People:
+    """Use-case queries about people: members, team membership, pseudonyms and roles.
+
+    Args:
+        db: The open database.
+    """
+
+    def __init__(self, db: Database):
+        self.db = db
+
+    def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
+        return one(self.db, sql, params)
+
+    # members --------------------------------------------------------------------------
+    def upsert_member(self, actor: Actor) -> Member:
+        """Store a person (name and locale refreshed when given) and return them."""
+        self.db.execute(
+            "INSERT INTO member (platform, external_user_id, display_name, locale) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, external_user_id) DO UPDATE SET "
+            "display_name = COALESCE(excluded.display_name, display_name), "
+            "locale = COALESCE(excluded.locale, locale)",
+            [actor.platform, actor.user_id, actor.display_name, actor.locale],
+        )
+        return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
+
+    def member(self, member_id: int) -> Member | None:
+        """Return a member by id."""
+        row = self._one("SELECT * FROM member WHERE id = ?", [member_id])
+        return Member.model_validate(row) if row else None
+
+    def member_by_user(self, platform: str, user_id: str) -> Member | None:
+        """Return a member by platform user id."""
+        row = self._one(
+            "SELECT * FROM member WHERE platform = ? AND external_user_id = ?", [platform, user_id]
+        )
+        return Member.model_validate(row) if row else None
+
+    def add_team_member(self, team_id: str, member_id: int) -> None:
+        """Add a person to a team (with a random pseudonym) or mark them active again."""
+        self.db.execute(
+            "INSERT INTO team_member (team_id, member_id, pseudonym) VALUES (?, ?, ?) "
+            "ON CONFLICT (team_id, member_id) DO UPDATE SET active = 1",
+            [team_id, member_id, "p-" + secrets.token_hex(4)],
+        )
+
+    def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
+        """Make the team's active members exactly ``actors``; return them."""
+        with self.db.atomic():
+            members = [self.upsert_member(a) for a in actors]
+            self.db.execute("UPDATE team_member SET active = 0 WHERE team_id = ?", [team_id])
+            for m in members:
+                self.add_team_member(team_id, m.id)
+        return members
+
+    def team_members(self, team_id: str) -> list[Member]:
+        """Return the active members of a team."""
+        found = rows(
+            self.db,
+            "SELECT m.* FROM member m JOIN team_member tm ON tm.member_id = m.id "
+            "WHERE tm.team_id = ? AND tm.active = 1 ORDER BY m.id",
+            [team_id],
+        )
+        return [Member.model_validate(r) for r in found]
+
+    def pseudonym(self, team_id: str, member_id: int) -> str:
+        """Return a member's pseudonym in a team (adding them to the team if needed)."""
+        self.db.execute(
+            "INSERT OR IGNORE INTO team_member (team_id, member_id, pseudonym, active) "
+            "VALUES (?, ?, ?, 0)",
+            [team_id, member_id, "p-" + secrets.token_hex(4)],
+        )
+        row = self._one(
+            "SELECT pseudonym FROM team_member WHERE team_id = ? AND member_id = ?",
+            [team_id, member_id],
+        )
+        return str(row["pseudonym"]) if row else ""
+
+    # roles ----------------------------------------------------------------------------
+    def grant(self, member_id: int, scope: str, scope_id: str, role: RoleName) -> bool:
+        """Give a role; False when the person already had it."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO role (member_id, scope, scope_id, role) VALUES (?, ?, ?, ?)",
+            [member_id, scope, scope_id, role.value],
+        )
+        return cur.rowcount == 1
+
+    def revoke(self, member_id: int, scope: str, scope_id: str, role: RoleName) -> bool:
+        """Take a role away; False when the person did not have it."""
+        cur = self.db.execute(
+            "DELETE FROM role WHERE member_id = ? AND scope = ? AND scope_id = ? AND role = ?",
+            [member_id, scope, scope_id, role.value],
+        )
+        return cur.rowcount == 1
+
+    def has_role(self, member_id: int, team: Team, role: RoleName) -> bool:
+        """Return whether a person holds ``role`` in the team or its programme."""
+        return (
+            self._one(
+                "SELECT 1 FROM role WHERE member_id = ? AND role = ? AND ((scope = 'team' AND "
+                "scope_id = ?) OR (scope = 'programme' AND scope_id = ?))",
+                [member_id, role.value, team.id, team.programme_id],
+            )
+            is not None
+        )
+
+    def people_with_role(self, team: Team, role: RoleName) -> list[Member]:
+        """Return everyone holding ``role`` in the team or its programme."""
+        found = rows(
+            self.db,
+            "SELECT DISTINCT m.* FROM member m JOIN role r ON r.member_id = m.id WHERE r.role = ? "
+            "AND ((r.scope = 'team' AND r.scope_id = ?) OR (r.scope = 'programme' "
+            "AND r.scope_id = ?)) ORDER BY m.id",
+            [role.value, team.id, team.programme_id],
+        )
+        return [Member.model_validate(r) for r in found]
+
+    def teams_with_role(self, member_id: int, role: RoleName) -> list[Team]:
+        """Return the teams where a person holds ``role`` directly or via the programme."""
+        found = rows(
+            self.db,
+            "SELECT DISTINCT t.* FROM team t JOIN role r ON r.member_id = ? AND r.role = ? AND "
+            "((r.scope = 'team' AND r.scope_id = t.id) OR (r.scope = 'programme' AND "
+            "r.scope_id = t.programme_id)) ORDER BY t.id",
+            [member_id, role.value],
+        )
+        return [Team.model_validate(r) for r in found]
+
+    def has_programme_role(self, member_id: int, programme_id: str, role: RoleName) -> bool:
+        """Return whether a person holds ``role`` for a whole programme (not just one team)."""
+        return (
+            self._one(
+                "SELECT 1 FROM role WHERE member_id = ? AND role = ? AND "
+                "scope = 'programme' AND scope_id = ?",
+                [member_id, role.value, programme_id],
+            )
+            is not None
+        )
+
+    def forget_member(self, platform: str, user_id: str) -> dict[str, int] | None:
+        """Erase everything that links data to a person; return what was removed.
+
+        Answers stored under their id (named teams) or pseudonym (pseudonymous teams) are
+        deleted; anonymous answers were never linked and stay. None when the person is unknown.
+        """
+        member = self.member_by_user(platform, user_id)
+        if member is None:
+            return None
+        with self.db.atomic():
+            pseudonyms = [
+                r["pseudonym"]
+                for r in rows(
+                    self.db, "SELECT pseudonym FROM team_member WHERE member_id = ?", [member.id]
+                )
+            ]
+            answers = self.db.execute(
+                "DELETE FROM response WHERE respondent IN (SELECT ? UNION ALL "
+                "SELECT value FROM json_each(?)) AND round_id IN (SELECT r.id FROM round r "
+                "JOIN team t ON t.id = r.team_id WHERE t.platform = ? AND r.anonymity != "
+                "'anonymous')",
+                [user_id, json.dumps(pseudonyms), platform],
+            ).rowcount
+            roles = self.db.execute("DELETE FROM role WHERE member_id = ?", [member.id]).rowcount
+            self.db.execute("DELETE FROM response_status WHERE member_id = ?", [member.id])
+            self.db.execute("DELETE FROM round_member WHERE member_id = ?", [member.id])
+            self.db.execute("DELETE FROM delivery WHERE member_id = ?", [member.id])
+            teams = self.db.execute(
+                "DELETE FROM team_member WHERE member_id = ?", [member.id]
+            ).rowcount
+            self.db.execute("DELETE FROM member WHERE id = ?", [member.id])
+        return {"answers": answers, "roles": roles, "teams": teams}
