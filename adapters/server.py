@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -10,6 +11,7 @@ from aiohttp import web
 from adapters.base import Adapter
 from bot.ports import InteractionPort
 
+log = logging.getLogger(__name__)
 Hook = Callable[[], Awaitable[None]]
 ADAPTERS: web.AppKey[Sequence[Adapter]] = web.AppKey("adapters", Sequence)
 STARTED: web.AppKey[float] = web.AppKey("started", float)
@@ -56,10 +58,12 @@ def build_server(
             await on_startup()
 
     async def cleanup(_: web.Application) -> None:
+        log.info("shutting down: finishing the work already started, then closing")
         for adapter in adapters:
             await adapter.stop()
         if on_cleanup:
             await on_cleanup()
+        log.info("stopped")
 
     app.on_startup.append(startup)
     app.on_cleanup.append(cleanup)

@@ -39,7 +39,9 @@ def add_teams(lc: Bot, console: ConsoleAdapter, first: int, last: int) -> None:
         for i in range(first, last):
             ref = ConversationRef(platform="console", external_id=f"c{i}", name=f"team{i}")
             conv = lc.store.directory.upsert_conversation(ref)
-            team = lc.store.directory.create_team(f"t{i}", f"Team {i}", "bench", conv, "console", NOW)
+            team = lc.store.directory.create_team(
+                f"t{i}", f"Team {i}", "bench", conv, "console", NOW
+            )
             console.rosters[f"c{i}"] = [
                 Actor(platform="console", user_id=f"u{i}-{k}") for k in range(3)
             ]

@@ -20,7 +20,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
 from adapters.server import build_server
-from adapters.slack.app import SlackAdapter, make_client
+from adapters.slack.app import SlackAdapter
+from adapters.slack.outbound import make_client
 from bot.clock import ManualClock
 from bot.messages import ConversationRef
 from bot.models import Anonymity, DeliveryStatus, Phase

@@ -12,17 +12,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.signature import SignatureVerifier
-from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate as tr
-from adapters.slack.outbound import SlackOutbound
+from adapters.slack.outbound import SlackOutbound, make_client
 from bot.messages import Actor, ConversationJoined, HomeRequested, Rendered, Reply
 from bot.ports import DeliveryError, InteractionPort
 from prompts.render import message
@@ -35,19 +29,6 @@ EVENTS_PATH = "/slack/events"
 # slow (a locked database), the command is acknowledged after this long with "working on it"
 # and the reply follows through the response URL.
 ACK_BUDGET = 1.0
-
-
-def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
-    """Return a Web API client that retries connection errors, 429 and 5xx once each."""
-    return AsyncWebClient(
-        token=token,
-        base_url=base_url or AsyncWebClient.BASE_URL,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
-            AsyncServerErrorRetryHandler(max_retry_count=1),
-        ],
-    )
 
 
 class SlackAdapter(SlackOutbound):

@@ -9,6 +9,11 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Pacer
@@ -38,6 +43,19 @@ GONE_ERRORS = {
     "team_access_not_granted",
 }
 SLACKBOT = "USLACKBOT"
+
+
+def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
+    """Return a Web API client that retries connection errors, 429 and 5xx once each."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url or AsyncWebClient.BASE_URL,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+            AsyncServerErrorRetryHandler(max_retry_count=1),
+        ],
+    )
 
 
 def delivery_error(exc: Exception) -> DeliveryError:

@@ -62,15 +62,10 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         timer=runner,
     )
     rounds = RoundService(core)
-    platforms = slack.platform + (" + Socket Mode" if slack.app_token else "")
 
     async def on_startup() -> None:
         # Rounds started or planned from chat get their open/remind/close timers at once.
         runner.start(rounds)
-        out.print(
-            t("serve.listening", settings.locale, host=host, port=port, platforms=platforms),
-            markup=False,
-        )
 
     async def on_cleanup() -> None:
         await runner.stop()
@@ -102,11 +97,16 @@ def serve(host: str | None = None, port: int | None = None) -> int:
         return NO_PLATFORM
     setup_logging(settings.log_level)
     bind_host, bind_port = host or settings.host, port or settings.port
+    platforms = "slack" + (" + Socket Mode" if settings.slack_app_token else "")
+    listening = t(
+        "serve.listening", settings.locale, host=bind_host, port=bind_port, platforms=platforms
+    )
     web.run_app(
         build_app(settings, bind_host, bind_port),
         host=bind_host,
         port=bind_port,
-        print=None,
+        # aiohttp calls this once the socket listens: only then may a probe or a test connect.
+        print=lambda _: out.print(listening, markup=False),
         access_log=None,
     )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,19 @@ class Call:
     args: dict[str, Any]
     status: int = 200
     error: str | None = None
+
+
+class Hold:
+    """Calls of one method wait until the test releases them (a slow platform, no sleeping)."""
+
+    def __init__(self) -> None:
+        self.arrived = asyncio.Event()
+        self.released = asyncio.Event()
+        self.waiting = 0
+
+    def release(self) -> None:
+        """Let every held call (and all later ones) through."""
+        self.released.set()
 
 
 @dataclass
@@ -86,6 +100,8 @@ class FakeSlackWebAPI:
         self.fail_next: list[tuple[str, int]] = []
         self.responses: list[dict[str, Any]] = []
         self.rate_limited = 0
+        self.holds: dict[str, Hold] = {}
+        self._called = asyncio.Condition()
         self._last_post: dict[str, float] = {}
         self._seq = 0
         self._runner: web.AppRunner | None = None
@@ -114,6 +130,21 @@ class FakeSlackWebAPI:
     def add_channel(self, channel_id: str, members: list[str]) -> None:
         """Create a channel with these members (the bot is added too)."""
         self.channels[channel_id] = [*members, BOT_USER]
+
+    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 20) -> Call:
+        """Wait until ``method`` has been answered successfully ``count`` times; return the last."""
+
+        async def wait() -> Call:
+            async with self._called:
+                await self._called.wait_for(lambda: len(self.of(method)) >= count)
+            return self.of(method)[count - 1]
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def hold(self, method: str) -> Hold:
+        """Make calls of ``method`` wait until ``release()``; ``arrived`` is set by the first."""
+        self.holds[method] = Hold()
+        return self.holds[method]
 
     def break_channel(self, channel_id: str, error: str = "is_archived") -> None:
         """Make every post to ``channel_id`` fail with ``error``."""
@@ -183,7 +214,12 @@ class FakeSlackWebAPI:
         headers: dict[str, str] | None = None,
     ) -> web.Response:
         call.status, call.error = status, None if body.get("ok") else body.get("error")
+        asyncio.get_running_loop().create_task(self._notify())
         return web.json_response(body, status=status, headers=headers)
+
+    async def _notify(self) -> None:
+        async with self._called:
+            self._called.notify_all()
 
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -204,6 +240,11 @@ class FakeSlackWebAPI:
             if failing[0] == method:
                 self.fail_next.remove(failing)
                 return self._reply(call, {"ok": False, "error": "internal_error"}, failing[1])
+        hold = self.holds.get(method)
+        if hold is not None and not hold.released.is_set():
+            hold.waiting += 1
+            hold.arrived.set()
+            await hold.released.wait()
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if handler is None:
             self.violations.append(f"{method}: not implemented by the fake")

@@ -107,6 +107,7 @@ async def test_on_time_open_remind_close_each_once(node: Node, clock: ManualCloc
     report = await node.lc.reconcile(clock.now())
     assert report.opened == [rnd.id]
     assert len(node.channel_posts()) == 1
+    assert report.sent == 1, "the tick reports the post it sent"
     assert (await node.lc.reconcile(clock.now())).opened == []
     assert len(node.channel_posts()) == 1
 
@@ -115,6 +116,7 @@ async def test_on_time_open_remind_close_each_once(node: Node, clock: ManualCloc
     report = await node.lc.reconcile(clock.now())
     assert report.reminded == [rnd.id]
     assert all(len(node.dms(who)) == 1 for who in MEMBERS)
+    assert report.sent == len(MEMBERS)
     await node.lc.reconcile(clock.now())
     assert all(len(node.dms(who)) == 1 for who in MEMBERS)
 
@@ -122,6 +124,8 @@ async def test_on_time_open_remind_close_each_once(node: Node, clock: ManualCloc
     report = await node.lc.reconcile(clock.now())
     assert report.closed == [rnd.id]
     assert first(node).status is RoundStatus.CLOSED
+    # The post updated in place, the digest in its thread and one to the manager.
+    assert report.sent == 3
     assert (await node.lc.reconcile(clock.now())).closed == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -244,3 +245,42 @@ async def test_archived_channel_is_recorded_reported_and_not_retried(slack: Slac
         )
         == 1
     )
+
+
+async def test_a_channel_marked_gone_is_not_posted_to_again_and_its_managers_hear_why(
+    slack: Slack,
+) -> None:
+    slack.api.break_channel("C3", "is_archived")
+    await slack.command("start", channel="C3")
+    first = slack.open_round("C3")
+    await slack.command("stop", channel="C3")
+    told_before = len(slack.api.posts_to("DUMGR"))
+    await slack.command("start", channel="C3")  # the next round, to the same archived channel
+    second = slack.open_round("C3")
+    assert second.id != first.id
+    to_c3 = [
+        c for c in slack.api.calls if c.method.startswith("chat.") and c.args["channel"] == "C3"
+    ]
+    assert len(to_c3) == 1, "the platform is not asked again about a channel known to be gone"
+    told = slack.api.posts_to("DUMGR")
+    assert len(told) == told_before + 1, "the managers hear of the second round too"
+    assert "is_archived" in json.dumps(told[-1].blocks)
+
+
+async def test_a_command_is_acknowledged_with_its_reply_before_the_slow_work(
+    slack: Slack,
+) -> None:
+    members = slack.api.hold("conversations.members")  # Slack is slow to list the channel
+    signed = slack.req.command("start", user_id="UMGR", channel_id="C1", channel_name="wijkteam")
+    response = await asyncio.wait_for(
+        slack.http.post("/slack/events", data=signed.body.encode(), headers=signed.headers), 10
+    )
+    ack = await response.json()
+    # The acknowledgement carries the real reply, not "working on it", and came while the
+    # roster call (before the round's post) was still waiting on Slack.
+    assert "gestart" in ack["text"] and not members.released.is_set()
+    assert slack.api.posts_to("C1") == []
+    members.release()
+    await slack.adapter.drain()
+    [post] = slack.api.posts_to("C1")
+    assert "0 van 6" in json.dumps(post.blocks)

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import make_client
-from adapters.slack.outbound import SlackOutbound
+from adapters.slack.outbound import SlackOutbound, make_client
 from bot.messages import Actor, ConversationRef, Rendered
 from bot.ports import DeliveryError
 from prompts.render import render
