@@ -50,7 +50,7 @@ class Interactions:
     async def handle(self, event: Inbound) -> Reply:
         """Handle one inbound event and return what to show."""
         if isinstance(event, CommandInvoked):
-            return await execute(self.core, self.rounds, event)
+            return execute(self.core, self.rounds, event)
         if isinstance(event, FormRequested):
             return self.form(event)
         if isinstance(event, AnswersSubmitted):

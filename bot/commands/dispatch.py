@@ -28,7 +28,7 @@ def reader_locale(core: Core, actor: Actor, team: Team | None) -> str:
     )
 
 
-async def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Reply:
+def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Reply:
     """Handle one ``/reflectie`` command and return the reply for the person who typed it.
 
     Nothing changes when the input cannot be parsed or the person may not do it; the reply
@@ -51,7 +51,7 @@ async def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Re
         return ctx.reply(ctx.t(err.key.removeprefix("commands."), **err.params), ok=False)
     action = command.action
     if action is Action.HELP:
-        return await command.run(ctx)
+        return command.run(ctx)
     if conv.kind != "channel":
         return ctx.reply(ctx.t("not_in_channel"), ok=False)
     if team is None and not (action.begins_team and can(core, actor, None, action)):
@@ -67,7 +67,7 @@ async def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Re
         actor.user_id,
         team.id if team else "new channel",
     )
-    return await command.run(ctx)
+    return command.run(ctx)
 
 
 def refuse(ctx: CommandContext, action: Action) -> Reply:

@@ -34,7 +34,7 @@ def _created_line(ctx: CommandContext, team: Team) -> str:
     )
 
 
-async def plan(ctx: CommandContext, command: PlanCommand) -> Reply:
+def plan(ctx: CommandContext, command: PlanCommand) -> Reply:
     """Plan (or re-plan) the team's timeline; a new channel becomes a team first."""
     created = ctx.team is None
     try:
@@ -49,7 +49,7 @@ async def plan(ctx: CommandContext, command: PlanCommand) -> Reply:
     return ctx.reply(_created_line(ctx, team) if created else "", *plan_lines(ctx, team, diff))
 
 
-async def start(ctx: CommandContext, command: StartCommand) -> Reply:
+def start(ctx: CommandContext, command: StartCommand) -> Reply:
     """Open a round now, in the team or in every team of its programme.
 
     The rounds are recorded before the reply; their posts go out after it, so the platform
@@ -82,7 +82,7 @@ async def start(ctx: CommandContext, command: StartCommand) -> Reply:
     )
 
 
-async def stop(ctx: CommandContext, command: StopCommand) -> Reply:
+def stop(ctx: CommandContext, command: StopCommand) -> Reply:
     """Cancel the team's open round; answers so far are kept, no digest is sent."""
     assert ctx.team is not None  # the dispatcher only runs it in a team's channel
     rnd = ctx.core.store.rounds.open_round_of(ctx.team.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -43,7 +43,7 @@ class Bound:
 
     command: BaseModel
     action: Action
-    run: Callable[[CommandContext], Awaitable[Reply]]
+    run: Callable[[CommandContext], Reply]
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,22 @@ class CommandSpec(Generic[C]):
         words: The verbs that select it, Dutch first, English aliases after (lowercase).
         parse: Turns the words after the verb into the command model.
         action: The permission the parsed command needs (``start programma`` needs more).
-        handle: Runs the command and returns the reply.
+        handle: Runs the command and returns the reply. Handlers only read and write the
+            database (and queue deliveries); they never wait on a platform, so they are plain
+            functions that the core can run wherever its database lives.
     """
 
     words: tuple[str, ...]
     parse: Callable[[list[str], Library], C]
     action: Callable[[C], Action]
-    handle: Callable[[CommandContext, C], Awaitable[Reply]]
+    handle: Callable[[CommandContext, C], Reply]
 
     def bind(self, args: list[str], library: Library) -> Bound:
         """Parse the arguments and tie the command to its handler (raises ``ParseError``)."""
         command = self.parse(args, library)
 
-        async def run(ctx: CommandContext) -> Reply:
-            return await self.handle(ctx, command)
+        def run(ctx: CommandContext) -> Reply:
+            return self.handle(ctx, command)
 
         return Bound(command, self.action(command), run)
 

@@ -19,18 +19,18 @@ from bot.models import RoundStatus
 from prompts.render import render
 
 
-async def help_(ctx: CommandContext, command: HelpCommand) -> Reply:
+def help_(ctx: CommandContext, command: HelpCommand) -> Reply:
     """List the commands; the manager commands under their own heading."""
     return ctx.reply(*help_lines(ctx))
 
 
-async def status(ctx: CommandContext, command: StatusCommand) -> Reply:
+def status(ctx: CommandContext, command: StatusCommand) -> Reply:
     """Show the open round with its answer count (never who) and the upcoming rounds."""
     assert ctx.team is not None  # the dispatcher only runs it in a team's channel
     return ctx.reply(*status_lines(ctx, ctx.team))
 
 
-async def digest(ctx: CommandContext, command: DigestCommand) -> Reply:
+def digest(ctx: CommandContext, command: DigestCommand) -> Reply:
     """Show the digest of the team's last closed round."""
     assert ctx.team is not None
     rounds = ctx.core.store.rounds.rounds_of(ctx.team.id)
@@ -42,7 +42,7 @@ async def digest(ctx: CommandContext, command: DigestCommand) -> Reply:
     return Reply(message=render(ctx.surface, "digest", ctx.locale, digest=view))
 
 
-async def role(ctx: CommandContext, command: RoleCommand) -> Reply:
+def role(ctx: CommandContext, command: RoleCommand) -> Reply:
     """Give or take a team role; every person is checked before anything changes."""
     assert ctx.team is not None
     team, mentions, people = ctx.team, ctx.event.mentions, ctx.core.store.people
@@ -74,7 +74,7 @@ async def role(ctx: CommandContext, command: RoleCommand) -> Reply:
     return ctx.reply(*lines)
 
 
-async def settings(ctx: CommandContext, command: SettingsCommand) -> Reply:
+def settings(ctx: CommandContext, command: SettingsCommand) -> Reply:
     """Show the team's settings, or change them (managers)."""
     assert ctx.team is not None
     # Enums go in as their plain values; the days stay a number.
