@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from datetime import datetime
 
 from bot.messages import Actor, ConversationRef, Rendered
 
@@ -28,6 +29,7 @@ class ConsoleAdapter:
         self.rosters: dict[str, list[Actor]] = rosters or {}
         self.transcript: list[tuple[str, str]] = []
         self.messages: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
         self._ids = itertools.count(1)
 
     def _emit(self, where: str, text: str) -> str:
@@ -37,10 +39,24 @@ class ConsoleAdapter:
         self._write(where, text)
         return message_id
 
-    async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
+    async def post(
+        self,
+        to: ConversationRef,
+        msg: Rendered,
+        *,
+        thread: str | None = None,
+        key: str | None = None,
+    ) -> str:
         """Print a message in a channel (a thread reply is marked as such)."""
         where = f"#{to.name or to.external_id}" + (" ↳" if thread else "")
-        return self._emit(where, msg.text)
+        message_id = self._emit(where, msg.text)
+        if key:
+            self.keys[key] = message_id
+        return message_id
+
+    async def find(self, to: ConversationRef, key: str, since: datetime) -> str | None:
+        """Return the message posted with ``key``: the console remembers every one."""
+        return self.keys.get(key)
 
     async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
         """Print the new version of an earlier message."""

@@ -10,21 +10,28 @@ from bot.messages import (
     AnswersSubmitted,
     CommandInvoked,
     ConversationJoined,
+    ConversationRef,
     FormRequested,
     HomeRequested,
     Inbound,
+    Rendered,
     Reply,
 )
 from bot.models import RoleName, RoundStatus
+from bot.ports import ChatPort
 from bot.presenters.rounds import round_view
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.composer import round_message, route
 from bot.rounds.service import RoundService
+from bot.storage.workers import DbBusyError, Lane
 from prompts.catalog import command_word
 from prompts.render import message, render
 from prompts.views import HomeView
 
 log = logging.getLogger(__name__)
+# Slack waits 3 s for an acknowledgement and shows an error after that; the core's database
+# work for one event gets this long, waiting for a lock included, so the answer is always in time.
+DEADLINE = 2.0
 
 
 class Interactions:
@@ -44,11 +51,49 @@ class Interactions:
         await self.core.background.drain()
 
     async def first_seen(self, platform: str, event_id: str) -> bool:
-        """Record an inbound event id; False for a redelivery."""
-        return self.core.store.events.first_seen(platform, event_id, self.core.clock.now())
+        """Record an inbound event id; False for a redelivery.
+
+        Raises:
+            bot.storage.workers.DbBusyError: The database is locked; the event was not recorded.
+        """
+        now = self.core.clock.now()
+        return await self.core.run(
+            lambda: self.core.store.events.first_seen(platform, event_id, now),
+            lane=Lane.INTERACTIVE,
+            deadline=DEADLINE,
+        )
 
     async def handle(self, event: Inbound) -> Reply:
-        """Handle one inbound event and return what to show."""
+        """Handle one inbound event and return what to show, always within ``DEADLINE``.
+
+        When the database stays locked the reply says so, in the person's language, and
+        nothing was changed (a submission's form stays open with its answers).
+        """
+        try:
+            return await self.core.run(
+                self._handle, event, lane=Lane.INTERACTIVE, deadline=DEADLINE
+            )
+        except DbBusyError:
+            log.warning("database busy: %s not handled", event.kind)
+            return self._busy(event)
+
+    def _busy(self, event: Inbound) -> Reply:
+        # Rendered without the database: the person's language from the platform, if known.
+        actor = event.actor
+        if isinstance(event, ConversationJoined):
+            platform = event.conversation.platform
+        else:
+            platform = event.actor.platform
+        locale = actor.locale if actor else None
+        key = {"answers": "busy.answers", "form": "busy.form"}.get(event.kind, "busy.command")
+        text = message(self.core.surface(platform), locale, key)
+        errors = {}
+        if isinstance(event, AnswersSubmitted) and event.answers:
+            # The form stays open, with the reason next to its first answer.
+            errors = {next(iter(event.answers)): text.text}
+        return Reply(ok=False, message=text, errors=errors)
+
+    def _handle(self, event: Inbound) -> Reply:
         if isinstance(event, CommandInvoked):
             return execute(self.core, self.rounds, event)
         if isinstance(event, FormRequested):
@@ -97,14 +142,24 @@ class Interactions:
     async def _refresh_counter(self, round_id: int) -> None:
         # The counter is re-derived from the database each time, so a lost or repeated
         # update cannot make it wrong; it is therefore not an outbox delivery.
+        try:
+            found = await self.core.run(self._counter, round_id)
+        except DbBusyError:
+            return  # the next answer or the close brings the counter up to date
+        if found is None:
+            return
+        port, ref, message_id, msg = found
+        try:
+            await port.update(ref, message_id, msg)
+        except Exception as exc:
+            log.warning("counter of round %s not updated: %s", round_id, type(exc).__name__)
+
+    def _counter(self, round_id: int) -> tuple[ChatPort, ConversationRef, str, Rendered] | None:
         r = route(self.core, round_id)
         ref = r.ref() if r else None
         if r is None or ref is None or not r.rnd.message_id:
-            return
-        try:
-            await r.port.update(ref, r.rnd.message_id, round_message(self.core, r))
-        except Exception as exc:
-            log.warning("counter of round %s not updated: %s", round_id, type(exc).__name__)
+            return None
+        return r.port, ref, r.rnd.message_id, round_message(self.core, r)
 
     def joined(self, event: ConversationJoined) -> Reply:
         """Remember a conversation the bot was added to and say how to begin."""

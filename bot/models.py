@@ -55,6 +55,7 @@ class Purpose(StrEnum):
     DIGEST = "digest"
     MISSED = "missed"
     GONE = "gone"
+    FAILED = "failed"
 
 
 class DeliveryStatus(StrEnum):
@@ -65,6 +66,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"
 
 
 class ConversationStatus(StrEnum):
@@ -191,5 +193,7 @@ class Delivery(BaseModel):
     status: DeliveryStatus
     attempts: int = 0
     next_attempt_at: AwareDatetime | None = None
+    claimed_at: AwareDatetime | None = None
+    claimed_by: str | None = None
     message_id: str | None = None
     error: str | None = None

@@ -43,8 +43,27 @@ class ChatPort(Protocol):
     platform: str
     surface: str
 
-    async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
-        """Post a message in a conversation and return its message id."""
+    async def post(
+        self,
+        to: ConversationRef,
+        msg: Rendered,
+        *,
+        thread: str | None = None,
+        key: str | None = None,
+    ) -> str:
+        """Post a message in a conversation and return its message id.
+
+        ``key`` identifies the delivery; a platform that can attach it to the message (Slack
+        message metadata) does, so that :meth:`find` can tell later whether it arrived.
+        """
+
+    async def find(self, to: ConversationRef, key: str, since: datetime) -> str | None:
+        """Return the id of this bot's message carrying ``key``, posted since ``since``.
+
+        Asked after a crash about a post whose outcome is unknown. None means "not found, or
+        the platform cannot tell": the core then posts again (a rare duplicate rather than a
+        silent gap).
+        """
 
     async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
         """Replace an earlier message."""
@@ -75,12 +94,18 @@ class Timer(Protocol):
     def sync(self, round_id: int) -> None:
         """Re-derive the timers of one round after it was planned, moved, opened or closed."""
 
+    def wake_at(self, when: datetime) -> None:
+        """Run the fan-out at ``when`` (the earliest retry that is waiting), or sooner."""
+
 
 class NoTimer:
     """The timer of a core without a scheduler (demo, chat, tests): reconcile does the work."""
 
     def sync(self, round_id: int) -> None:
         """Do nothing; nobody holds timers."""
+
+    def wake_at(self, when: datetime) -> None:
+        """Do nothing; whoever drives the core delivers again."""
 
 
 class RoundAction(StrEnum):
@@ -104,13 +129,16 @@ class Tick(Protocol):
 class RoundDriver(Protocol):
     """The scheduler's view of the core: what is due when, and doing it."""
 
-    def upcoming(
+    async def upcoming(
         self, now: datetime, until: datetime | None = None
     ) -> list[tuple[int, RoundAction, datetime]]:
         """Return ``(round_id, action, when)`` of actions after ``now`` up to ``until``."""
 
-    def due_times(self, round_id: int) -> dict[RoundAction, datetime]:
+    async def due_times(self, round_id: int) -> dict[RoundAction, datetime]:
         """Return when each of a round's remaining actions is due (empty when none is)."""
+
+    async def deliver(self, now: datetime) -> int:
+        """Send every delivery that is due; return how many were sent."""
 
     async def act(self, round_id: int, action: RoundAction, now: datetime) -> bool:
         """Do one round action if the database still says it is due; return whether it ran."""

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 RECONCILE_JOB = "reconcile"
 REFRESH_JOB = "refresh"
+DELIVER_JOB = "deliver"
 # A timer never fires before its time (APScheduler compares with the wall clock), but the
 # database clock may be read a hair earlier; a second of slack keeps that from looking early.
 _SLACK = timedelta(seconds=1)
@@ -77,13 +78,16 @@ class Runner:
         self.last_report: Tick | None = None
         self._ticked = asyncio.Event()
         self._running: set[asyncio.Task[Any]] = set()
+        self._syncing: set[asyncio.Task[Any]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     # lifetime ---------------------------------------------------------------------------
-    def start(self, driver: RoundDriver | None = None) -> None:
+    async def start(self, driver: RoundDriver | None = None) -> None:
         """Start on the running event loop: derive timers, then reconcile at once."""
         self.driver = driver or self.driver
+        self._loop = asyncio.get_running_loop()
         self.scheduler.start()
-        self.rebuild()
+        await self.rebuild()
         self.scheduler.add_job(
             self.tick,
             IntervalTrigger(seconds=self.reconcile_every.total_seconds(), timezone=UTC),
@@ -126,17 +130,15 @@ class Runner:
             raise RuntimeError("the runner needs a RoundDriver before it can act")
         return self.driver
 
-    def rebuild(self) -> int:
+    async def rebuild(self) -> int:
         """Derive the round timers within the horizon from the database; return how many.
 
         Timers whose action left the horizon or the database (moved, cancelled, done) are
         removed, so calling this again is always safe.
         """
         now = self.clock.now()
-        wanted = {
-            job_id(rid, action): (rid, action, when)
-            for rid, action, when in self._driver().upcoming(now, now + self.horizon)
-        }
+        upcoming = await self._driver().upcoming(now, now + self.horizon)
+        wanted = {job_id(rid, action): (rid, action, when) for rid, action, when in upcoming}
         for stale in set(self.round_job_ids()) - wanted.keys():
             self._remove(stale)
         for jid, (rid, action, when) in wanted.items():
@@ -144,17 +146,62 @@ class Runner:
         return len(wanted)
 
     def sync(self, round_id: int) -> None:
-        """Re-derive one round's timers after it was planned, moved, opened or cancelled."""
-        if self.driver is None:
+        """Re-derive one round's timers after it was planned, moved, opened or cancelled.
+
+        Safe to call from any thread (the core calls it from its database thread); the
+        timers are changed on the event loop, right after.
+        """
+        if self._loop is None or self.driver is None:
             return  # not started: start() derives every timer from the database anyway
+        self._loop.call_soon_threadsafe(self._start_sync, round_id)
+
+    def _start_sync(self, round_id: int) -> None:
+        task = asyncio.ensure_future(self._sync(round_id))
+        self._syncing.add(task)
+        task.add_done_callback(self._syncing.discard)
+
+    async def settled(self) -> None:
+        """Wait until every timer change asked for so far is done."""
+        await asyncio.sleep(0)  # let call_soon_threadsafe callbacks create their tasks
+        while self._syncing:
+            await asyncio.gather(*list(self._syncing), return_exceptions=True)
+
+    async def _sync(self, round_id: int) -> None:
         now = self.clock.now()
-        times = self.driver.due_times(round_id)
+        times = await self._driver().due_times(round_id)
         for action in RoundAction:
             when = times.get(action)
             if when is not None and now < when <= now + self.horizon:
                 self._add(job_id(round_id, action), round_id, action, when)
             else:
                 self._remove(job_id(round_id, action))
+
+    def wake_at(self, when: datetime) -> None:
+        """Run the fan-out at ``when`` (a retry's time), unless it is due to run sooner.
+
+        Safe to call from any thread.
+        """
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._wake, when)
+
+    def _wake(self, when: datetime) -> None:
+        if not self.scheduler.running:
+            return
+        job = self.scheduler.get_job(DELIVER_JOB)
+        if job is not None and job.next_run_time is not None and job.next_run_time <= when:
+            return
+        self.scheduler.add_job(
+            self._deliver,
+            DateTrigger(max(when, datetime.now(UTC)), timezone=UTC),
+            id=DELIVER_JOB,
+            replace_existing=True,
+        )
+
+    async def _deliver(self) -> None:
+        try:
+            await self._tracked(self._driver().deliver(self.clock.now()))
+        except Exception as exc:
+            log.error("delivery run failed: %s", type(exc).__name__)
 
     def round_job_ids(self) -> list[str]:
         """Return the ids of the round timers currently held."""
@@ -183,10 +230,10 @@ class Runner:
         action = RoundAction(action)
         driver = self._driver()
         now = self.clock.now()
-        due = driver.due_times(round_id).get(action)
+        due = (await driver.due_times(round_id)).get(action)
         if due is None or due > now + _SLACK:
             log.info("timer %s is not due in the database; re-deriving", job_id(round_id, action))
-            self.sync(round_id)
+            await self._sync(round_id)
             return False
         try:
             return await self._tracked(driver.act(round_id, action, now))
@@ -227,7 +274,7 @@ class Runner:
         return True
 
     async def _refresh(self) -> None:
-        self.rebuild()
+        await self.rebuild()
 
     def describe(self) -> dict[str, Any]:
         """Return a small status summary (for ``/healthz`` and logs)."""

@@ -5,15 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import Pacer
@@ -43,18 +39,22 @@ GONE_ERRORS = {
     "team_access_not_granted",
 }
 SLACKBOT = "USLACKBOT"
+# Message metadata that carries the delivery's key, so a crash in the middle of a post can be
+# resolved without posting twice where the app may read the channel's history.
+METADATA_TYPE = "reflectiebot_delivery"
+# Slack's answer when the app was not granted the history scope: then it cannot tell.
+NO_SCOPE = {"missing_scope", "not_allowed_token_type", "no_permission"}
 
 
 def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
-    """Return a Web API client that retries connection errors, 429 and 5xx once each."""
+    """Return a Web API client that does not retry by itself.
+
+    A post retried inside the SDK could arrive twice without the database knowing, and
+    would hold later messages to the channel up; the core's outbox retries each delivery on
+    its own timer, with the one backoff and the platform's Retry-After, instead.
+    """
     return AsyncWebClient(
-        token=token,
-        base_url=base_url or AsyncWebClient.BASE_URL,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
-            AsyncServerErrorRetryHandler(max_retry_count=1),
-        ],
+        token=token, base_url=base_url or AsyncWebClient.BASE_URL, retry_handlers=[]
     )
 
 
@@ -113,6 +113,7 @@ class SlackOutbound:
         self.continuation_retries = continuation_retries
         self._users: dict[str, tuple[float, Actor | None]] = {}
         self._dm_channels: dict[str, str] = {}
+        self.history_missing = False
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -124,11 +125,15 @@ class SlackOutbound:
             raise error from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
-    async def _post_once(self, channel: str, chunk: dict[str, Any], thread: str | None) -> str:
+    async def _post_once(
+        self, channel: str, chunk: dict[str, Any], thread: str | None, key: str | None = None
+    ) -> str:
         await self.pacer.wait(channel)
         args = {"channel": channel, **chunk}
         if thread:
             args["thread_ts"] = thread
+        if key:
+            args["metadata"] = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         try:
             data = await self._call("chat.postMessage", **args)
         except DeliveryError as exc:
@@ -140,9 +145,11 @@ class SlackOutbound:
         self.pacer.hold(channel, self.pacer.interval)
         return str(data.get("ts", ""))
 
-    async def _post_chunks(self, channel: str, msg: Rendered, thread: str | None) -> str:
+    async def _post_chunks(
+        self, channel: str, msg: Rendered, thread: str | None, key: str | None = None
+    ) -> str:
         chunks = message_chunks(msg)
-        first = await self._post_once(channel, chunks[0], thread)
+        first = await self._post_once(channel, chunks[0], thread, key)
         for chunk in chunks[1:]:
             for attempt in range(self.continuation_retries):
                 try:
@@ -157,9 +164,51 @@ class SlackOutbound:
                     await asyncio.sleep(self.backoff.delay(attempt, exc.retry_after))
         return first
 
-    async def post(self, to: ConversationRef, msg: Rendered, *, thread: str | None = None) -> str:
+    async def post(
+        self,
+        to: ConversationRef,
+        msg: Rendered,
+        *,
+        thread: str | None = None,
+        key: str | None = None,
+    ) -> str:
         """Post ``msg`` in a channel (in ``thread`` when given) and return its ``ts``."""
-        return await self._post_chunks(to.external_id, msg, thread)
+        return await self._post_chunks(to.external_id, msg, thread, key)
+
+    async def find(self, to: ConversationRef, key: str, since: datetime) -> str | None:
+        """Return the ``ts`` of this app's post carrying ``key`` since ``since``, if any.
+
+        Needs the ``channels:history`` / ``groups:history`` scope (see docs/slack.md); without
+        it Slack answers ``missing_scope`` and this returns None, so the core posts again.
+        """
+        if self.history_missing:
+            return None
+        cursor = ""
+        while True:
+            args: dict[str, Any] = {
+                "channel": to.external_id,
+                "oldest": f"{since.timestamp():.6f}",
+                "include_all_metadata": True,
+                "limit": 200,
+            }
+            if cursor:
+                args["cursor"] = cursor
+            try:
+                data = await self._call("conversations.history", **args)
+            except DeliveryError as exc:
+                if exc.reason in NO_SCOPE:
+                    self.history_missing = True
+                    log.info("no history scope: posts of unknown outcome are sent again")
+                    return None
+                raise
+            for message in data.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == METADATA_TYPE and payload.get("key") == key:
+                    return str(message.get("ts", "")) or None
+            cursor = str((data.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return None
 
     async def update(self, to: ConversationRef, message_id: str, msg: Rendered) -> None:
         """Replace the message ``message_id`` (its ``ts``) with ``msg``."""

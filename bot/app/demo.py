@@ -129,7 +129,7 @@ async def run_demo(
     answers = 0
     counter = 0
     while True:
-        upcoming = [when for _, _, when in rounds.upcoming(clock.now())]
+        upcoming = [when for _, _, when in await rounds.upcoming(clock.now())]
         next_times = ([min(upcoming)] if upcoming else []) + ([sim[0][0]] if sim else [])
         if not next_times:
             break

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+from pathlib import Path
 
 import typer
 from aiohttp import web
@@ -16,7 +18,9 @@ from bot.interactions import Interactions
 from bot.logs import setup_logging
 from bot.rounds.service import RoundService
 from bot.settings import Settings, SettingsError, load_settings
+from bot.storage.lock import AlreadyRunningError, InstanceLock
 from bot.storage.store import open_store
+from bot.storage.workers import Workers
 from prompts.catalog import t
 from prompts.library import load_library
 from scheduler.jobs import Runner
@@ -44,13 +48,16 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
 async def build_app(settings: Settings, host: str, port: int) -> web.Application:
     """Return the server application; everything is created on the serving event loop.
 
-    The database connection must live on the loop's thread, so it is opened here rather
-    than before the loop starts. Shutdown runs in the reverse order of need: the adapters
-    finish the work they started after acknowledging (and the core's follow-ups), then the
-    scheduler stops and waits for running jobs, and only then does the database close.
+    The database is migrated here and then used only from two worker threads, so the event
+    loop never waits on SQLite. At start, deliveries the previous process left in flight are
+    resolved before anything new is sent. Shutdown runs in the reverse order of need: the
+    adapters finish the work they started after acknowledging (and the core's follow-ups),
+    then the scheduler stops and waits for running jobs, and only then does the database close.
     """
     clock = SystemClock()
     store = open_store(settings.db)
+    store.forbid_this_thread()
+    workers = Workers(store)
     slack = slack_adapter(settings)
     runner = Runner(clock)
     core = Core(
@@ -60,17 +67,19 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         clock=clock,
         ports={slack.platform: slack},
         timer=runner,
+        db=workers,
     )
-    rounds = RoundService(core)
+    rounds = RoundService(core, owner=f"pid-{os.getpid()}")
 
     async def on_startup() -> None:
+        await rounds.recover(clock.now())
         # Rounds started or planned from chat get their open/remind/close timers at once.
-        runner.start(rounds)
+        await runner.start(rounds)
 
     async def on_cleanup() -> None:
         await runner.stop()
         await core.background.drain()
-        store.close()
+        workers.close()
 
     return build_server(
         [slack], Interactions(core, rounds), on_startup=on_startup, on_cleanup=on_cleanup
@@ -96,6 +105,15 @@ def serve(host: str | None = None, port: int | None = None) -> int:
             err.print(t("serve.no_teams_adapter", settings.locale), markup=False)
         return NO_PLATFORM
     setup_logging(settings.log_level)
+    lock = InstanceLock(Path(settings.db))
+    try:
+        lock.acquire()
+    except AlreadyRunningError:
+        err.print(
+            t("serve.already_running", settings.locale, db=settings.db, lock=lock.path),
+            markup=False,
+        )
+        return NO_PLATFORM
     bind_host, bind_port = host or settings.host, port or settings.port
     platforms = "slack" + (" + Socket Mode" if settings.slack_app_token else "")
     listening = t(
@@ -109,6 +127,7 @@ def serve(host: str | None = None, port: int | None = None) -> int:
         print=lambda _: out.print(listening, markup=False),
         access_log=None,
     )
+    lock.release()
     return 0
 
 

@@ -100,6 +100,8 @@ class Lifecycle:
             answered = store.answers.answered_count(round_id)
             members = max(store.answers.round_member_count(round_id), answered)
             store.answers.seal(round_id, members, answered)
+            # A post or reminder still waiting (say, on a rate limit) is no longer wanted.
+            store.outbox.skip_unsent_of_round(round_id, f"round_{status.value}")
             conv = team.conversation_id or 0
             store.outbox.add(round_id, Purpose.CLOSE, now, conversation_id=conv)
             if status is RoundStatus.CLOSED:

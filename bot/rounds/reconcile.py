@@ -69,6 +69,14 @@ class Reconciler:
         Two processes, a restart halfway or a timer firing at the same moment do each action
         exactly once: whoever wins a claim does it.
         """
+        report = await self.core.run(self._claims, now)
+        await self.fanout.recover(now)
+        report.sent = await self.fanout.run(now)
+        await self.core.run(self._retain, now)
+        return report
+
+    def _claims(self, now: datetime) -> ReconcileReport:
+        # On the database thread: every claim of the tick, each in its own transaction.
         report = ReconcileReport()
         lc, rounds = self.lifecycle, self.core.store.rounds
         grace = self.core.grace()
@@ -91,9 +99,6 @@ class Reconciler:
         _each_due(rounds.due_to_close, now, close)
         _each_due(rounds.due_to_open, now, open_or_miss)
         _each_due(rounds.due_to_remind, now, remind)
-        self.core.store.outbox.expire_sending(now)
-        report.sent = await self.fanout.run(now)
-        self._retain(now)
         return report
 
     def _retain(self, now: datetime) -> None:

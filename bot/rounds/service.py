@@ -24,12 +24,13 @@ class RoundService:
 
     Args:
         core: The wired context.
+        owner: Names this process in its delivery claims (see ``Fanout``).
     """
 
-    def __init__(self, core: Core):
+    def __init__(self, core: Core, owner: str = ""):
         self.core = core
         self.lifecycle = Lifecycle(core)
-        self.fanout = Fanout(core)
+        self.fanout = Fanout(core, owner=owner)
         self.reconciler = Reconciler(core, self.lifecycle, self.fanout)
 
     # recording ---------------------------------------------------------------------------
@@ -70,15 +71,22 @@ class RoundService:
         """Send every queued delivery that is due; return how many were sent."""
         return await self.fanout.run(now)
 
+    async def recover(self, now: datetime) -> tuple[int, int]:
+        """After a restart: resolve every delivery the previous process left in flight."""
+        return await self.fanout.recover(now, all_claims=True)
+
     # the scheduler's RoundDriver ---------------------------------------------------------
-    def upcoming(
+    async def upcoming(
         self, now: datetime, until: datetime | None = None
     ) -> list[tuple[int, RoundAction, datetime]]:
         """Return ``(round_id, action, when)`` of future actions up to ``until``."""
-        return self.core.store.rounds.upcoming(now, until)
+        return await self.core.run(lambda: self.core.store.rounds.upcoming(now, until))
 
-    def due_times(self, round_id: int) -> dict[RoundAction, datetime]:
+    async def due_times(self, round_id: int) -> dict[RoundAction, datetime]:
         """Return when each remaining action of a round is due (planned: all; open: two)."""
+        return await self.core.run(self._due_times, round_id)
+
+    def _due_times(self, round_id: int) -> dict[RoundAction, datetime]:
         rnd = self.core.store.rounds.round(round_id)
         if rnd is None:
             return {}
@@ -92,11 +100,12 @@ class RoundService:
 
     async def act(self, round_id: int, action: RoundAction, now: datetime) -> bool:
         """Do one round action (a timer fired), then send what it queued."""
-        done = {
+        step = {
             RoundAction.OPEN: self.lifecycle.open_round,
             RoundAction.REMIND: self.lifecycle.remind_round,
             RoundAction.CLOSE: self.lifecycle.close_round,
-        }[action](round_id, now)
+        }[action]
+        done = await self.core.run(step, round_id, now)
         if done:
             await self.deliver(now)
         return done

@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import Member, RoundQuestion
-from bot.storage.db import rows
+from bot.storage.db import rows, write_transaction
 
 
 def _question_row(q: RoundQuestion) -> dict[str, Any]:
@@ -94,7 +94,7 @@ class AnswerStore:
 
     def refresh_round_members(self, round_id: int, member_ids: list[int]) -> None:
         """Make the round's roster the conversation's people now; who answered stays in it."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "DELETE FROM round_member WHERE round_id = ? AND member_id NOT IN "
                 "(SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM response_status "
@@ -151,7 +151,7 @@ class AnswerStore:
         and the person's answers to the ``cleared`` questions are removed. A late joiner
         becomes a round member.
         """
-        with self.db.atomic():
+        with write_transaction(self.db):
             for qid in [row["question_id"] for row in answer_rows] + cleared:
                 self.db.execute(
                     "DELETE FROM response WHERE round_id = ? AND edit_key = ? AND question_id = ?",
@@ -193,7 +193,7 @@ class AnswerStore:
 
     def seal(self, round_id: int, members: int, answered: int) -> None:
         """At close: keep the counts, then erase everything that links answers to people."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute(
                 "UPDATE round SET member_count = ?, answered_count = ?, secret = NULL WHERE id = ?",
                 [members, answered, round_id],

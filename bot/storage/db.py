@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.storage.migrations import migrations
+
+DEFAULT_BUSY_MS = 5000
+"""How long background work waits for another process's write lock before it gives up."""
 
 
 def open_db(path: Path | str | None = None) -> Database:
@@ -34,9 +38,32 @@ def open_db(path: Path | str | None = None) -> Database:
             os.chmod(file, 0o600)
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 5000")
+    db.execute(f"PRAGMA busy_timeout = {DEFAULT_BUSY_MS}")
     migrations.apply(db)
     return db
+
+
+@contextmanager
+def write_transaction(db: Database) -> Iterator[None]:
+    """Run the block in one write transaction; nested blocks become savepoints.
+
+    The outermost block begins IMMEDIATE: it takes the write lock before reading, so a read
+    inside it can never be invalidated by another process's commit (which SQLite reports
+    at once, without waiting); a locked database is waited for up to the busy timeout.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():  # inside the open transaction: a savepoint
+            yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def iso(when: datetime) -> str:

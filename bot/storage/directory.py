@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from bot.messages import ConversationRef
 from bot.models import Conversation, ConversationStatus, Milestone, Phase, Team
-from bot.storage.db import iso, one, rows
+from bot.storage.db import iso, one, rows, write_transaction
 
 
 class Directory:
@@ -132,7 +132,7 @@ class Directory:
     # milestones -----------------------------------------------------------------------
     def set_milestones(self, team_id: str, milestones: list[tuple[Phase, int, date]]) -> None:
         """Replace a team's timeline."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             self.db.execute("DELETE FROM milestone WHERE team_id = ?", [team_id])
             for phase, seq, day in milestones:
                 self.db.execute(

@@ -177,3 +177,62 @@ def m002_due_indexes(db: Database) -> None:
 def m003_gone_reason(db: Database) -> None:
     """Keep the platform's reason when a conversation is gone, for the managers' notice."""
     db.execute("ALTER TABLE conversation ADD COLUMN gone_reason TEXT")
+
+
+_DELIVERY_V2 = """
+CREATE TABLE delivery_v2 (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL
+        CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'missed', 'gone', 'failed')),
+    conversation_id INTEGER NOT NULL DEFAULT 0,
+    member_id INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    claimed_at TEXT,
+    claimed_by TEXT,
+    sent_at TEXT,
+    message_id TEXT,
+    error TEXT,
+    UNIQUE (round_id, purpose, conversation_id, member_id)
+) STRICT;
+INSERT INTO delivery_v2 (id, round_id, purpose, conversation_id, member_id, status, attempts,
+    next_attempt_at, claimed_at, sent_at, message_id, error)
+    SELECT id, round_id, purpose, conversation_id, member_id, status, attempts,
+    next_attempt_at, claimed_at, sent_at, message_id, error FROM delivery;
+DROP TABLE delivery;
+ALTER TABLE delivery_v2 RENAME TO delivery;
+CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status = 'pending';
+CREATE INDEX delivery_sending ON delivery(claimed_at) WHERE status = 'sending';
+CREATE INDEX delivery_by_target ON delivery(conversation_id, member_id, id)
+    WHERE status IN ('pending', 'sending');
+CREATE INDEX delivery_by_round ON delivery(round_id);
+CREATE TABLE batch (
+    id TEXT PRIMARY KEY,
+    programme_id TEXT NOT NULL REFERENCES programme(id) ON DELETE CASCADE,
+    set_id TEXT NOT NULL,
+    created_by INTEGER REFERENCES member(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    teams INTEGER NOT NULL
+) STRICT;
+CREATE INDEX batch_by_programme ON batch(programme_id, created_at);
+CREATE INDEX round_by_batch ON round(batch_id) WHERE batch_id IS NOT NULL;
+CREATE TABLE instance_secret (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+"""
+
+
+@migrations()
+def m010_reliable_outbox(db: Database) -> None:
+    """Deliveries can be skipped (their round stopped first) and report failures; batches.
+
+    SQLite cannot change a CHECK constraint in place, so the delivery table is rebuilt
+    (nothing references it). Batches record a programme-wide round with its set fixed; the
+    instance secret signs the round ids in forms.
+    """
+    for statement in filter(None, (s.strip() for s in _DELIVERY_V2.split(";\n"))):
+        db.execute(statement)

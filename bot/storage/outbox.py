@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlite_utils import Database
 
 from bot.models import Delivery, DeliveryStatus, Purpose
 from bot.storage.db import changed, iso, one, rows
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 8
+"""Tries of one delivery before it counts as failed (with backoff: about eight minutes)."""
+# Only these wait for their round to be open: a stopped round's post and reminders are moot.
+NEEDS_OPEN_ROUND = (Purpose.OPEN, Purpose.REMIND)
 
 
 class Outbox:
-    """Deliveries: pending → sending → sent | failed | uncertain, each step a conditional UPDATE.
+    """Deliveries: pending → sending → sent | failed | skipped, each step a conditional UPDATE.
+
+    Messages to one target (a conversation, or one person's direct messages) go out in the
+    order they were queued: a delivery is only due once every earlier one to the same target
+    is finished.
 
     Args:
         db: The open database.
@@ -43,29 +50,32 @@ class Outbox:
         )
 
     def due(self, now: datetime, limit: int = 200) -> list[Delivery]:
-        """Return pending deliveries whose time has come, oldest first."""
+        """Return pending deliveries whose time has come and whose turn it is, oldest first."""
         found = rows(
             self.db,
-            "SELECT * FROM delivery WHERE status = 'pending' AND next_attempt_at <= ? "
-            "ORDER BY next_attempt_at, id LIMIT ?",
+            "SELECT d.* FROM delivery d WHERE d.status = 'pending' AND d.next_attempt_at <= ? "
+            "AND NOT EXISTS (SELECT 1 FROM delivery e WHERE e.conversation_id = "
+            "d.conversation_id AND e.member_id = d.member_id AND e.id < d.id "
+            "AND e.status IN ('pending', 'sending')) "
+            "ORDER BY d.next_attempt_at, d.id LIMIT ?",
             [iso(now), limit],
         )
         return [Delivery.model_validate(r) for r in found]
 
-    def claim(self, delivery_id: int, now: datetime) -> bool:
-        """Claim a pending delivery; only the claimant may call the platform."""
+    def claim(self, delivery_id: int, now: datetime, owner: str = "") -> bool:
+        """Claim a pending delivery for ``owner``; only the claimant may call the platform."""
         return (
             changed(
                 self.db,
-                "UPDATE delivery SET status = 'sending', claimed_at = ?, attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                [iso(now), delivery_id],
+                "UPDATE delivery SET status = 'sending', claimed_at = ?, claimed_by = ?, "
+                "attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+                [iso(now), owner, delivery_id],
             )
             == 1
         )
 
     def sent(self, delivery_id: int, message_id: str, now: datetime) -> None:
-        """Record a successful send."""
+        """Record a successful send (with the platform's message id, in the same write)."""
         self.db.execute(
             "UPDATE delivery SET status = 'sent', message_id = ?, sent_at = ?, "
             "error = NULL WHERE id = ?",
@@ -88,13 +98,50 @@ class Outbox:
         )
         return DeliveryStatus.FAILED
 
-    def expire_sending(self, now: datetime, after: timedelta = timedelta(minutes=10)) -> int:
-        """Mark sends that never reported back as uncertain; they are never sent again."""
+    def skip(self, delivery_id: int, reason: str) -> None:
+        """Give up a delivery that is no longer wanted (its round stopped before it went out)."""
+        self.db.execute(
+            "UPDATE delivery SET status = 'skipped', error = ? WHERE id = ? "
+            "AND status IN ('pending', 'sending')",
+            [reason, delivery_id],
+        )
+
+    def skip_unsent_of_round(self, round_id: int, reason: str) -> int:
+        """Skip a round's queued post and reminders (not its close or digest); return how many."""
         return changed(
             self.db,
-            "UPDATE delivery SET status = 'uncertain' WHERE status = 'sending' AND claimed_at < ?",
-            [iso(now - after)],
+            "UPDATE delivery SET status = 'skipped', error = ? WHERE round_id = ? "
+            "AND status = 'pending' AND purpose IN (?, ?)",
+            [reason, round_id, *(p.value for p in NEEDS_OPEN_ROUND)],
         )
+
+    def in_flight(self, claimed_before: datetime | None = None) -> list[Delivery]:
+        """Return deliveries left 'sending' (claimed before ``claimed_before``, if given)."""
+        sql = "SELECT * FROM delivery WHERE status = 'sending'"
+        params: list[str] = []
+        if claimed_before is not None:
+            sql += " AND claimed_at < ?"
+            params.append(iso(claimed_before))
+        return [Delivery.model_validate(r) for r in rows(self.db, sql + " ORDER BY id", params)]
+
+    def requeue(self, delivery_id: int, now: datetime) -> bool:
+        """Put a delivery whose outcome is unknown back in line, to be sent again."""
+        return (
+            changed(
+                self.db,
+                "UPDATE delivery SET status = 'pending', next_attempt_at = ?, "
+                "error = 'outcome_unknown' WHERE id = ? AND status = 'sending'",
+                [iso(now), delivery_id],
+            )
+            == 1
+        )
+
+    def next_due(self) -> datetime | None:
+        """Return when the earliest pending delivery is due (for the retry timer)."""
+        row = one(
+            self.db, "SELECT MIN(next_attempt_at) AS at FROM delivery WHERE status = 'pending'"
+        )
+        return datetime.fromisoformat(row["at"]) if row and row["at"] else None
 
     def of_round(self, round_id: int) -> list[Delivery]:
         """Return all deliveries of a round."""

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from bot.messages import Actor
 from bot.models import Member, RoleName, Team
-from bot.storage.db import one, rows
+from bot.storage.db import one, rows, write_transaction
 
 
 class People:
@@ -61,7 +61,7 @@ class People:
 
     def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
         """Make the team's active members exactly ``actors``; return them."""
-        with self.db.atomic():
+        with write_transaction(self.db):
             members = [self.upsert_member(a) for a in actors]
             self.db.execute("UPDATE team_member SET active = 0 WHERE team_id = ?", [team_id])
             for m in members:
@@ -161,7 +161,7 @@ class People:
         member = self.member_by_user(platform, user_id)
         if member is None:
             return None
-        with self.db.atomic():
+        with write_transaction(self.db):
             pseudonyms = [
                 r["pseudonym"]
                 for r in rows(

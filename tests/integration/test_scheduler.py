@@ -201,16 +201,16 @@ async def test_runner_rebuild_derives_timers_within_the_horizon(
     node: Node, clock: ManualClock
 ) -> None:
     runner = Runner(clock, node.lc.rounds)
-    runner.start()
+    await runner.start()
     try:
         rnd = first(node)
         assert runner.round_job_ids() == []  # the start is a week away: reconcile covers it
         clock.set(rnd.opens_at - timedelta(hours=1))
-        assert runner.rebuild() == 1
+        assert await runner.rebuild() == 1
         assert runner.round_job_ids() == [job_id(rnd.id, "open")]
         job = runner.scheduler.get_job(job_id(rnd.id, "open"))
         assert job is not None and job.next_run_time == rnd.opens_at
-        assert runner.rebuild() == 1  # idempotent: replace_existing
+        assert await runner.rebuild() == 1  # idempotent: replace_existing
         assert len(runner.round_job_ids()) == 1
     finally:
         runner.shutdown()
@@ -220,7 +220,7 @@ async def test_sync_follows_a_replan_and_a_stale_timer_does_nothing(
     node: Node, clock: ManualClock
 ) -> None:
     runner = Runner(clock, node.lc.rounds, horizon=timedelta(days=400), refresh=timedelta(hours=1))
-    runner.start()
+    await runner.start()
     try:
         rnd = first(node)
         assert job_id(rnd.id, "open") in runner.round_job_ids()
@@ -228,6 +228,7 @@ async def test_sync_follows_a_replan_and_a_stale_timer_does_nothing(
         assert [m.id for m in diff.moved][:1] == [rnd.id]
         for rid in diff.touched_ids:
             runner.sync(rid)
+        await runner.settled()
         moved = first(node)
         job = runner.scheduler.get_job(job_id(rnd.id, "open"))
         assert job is not None and job.next_run_time == moved.opens_at
@@ -246,7 +247,7 @@ async def test_restart_reconciles_at_once(db_path: Path, node: Node, clock: Manu
     clock.set(rnd.opens_at + timedelta(hours=1))  # the process was down at opening time
     restarted = make_node(db_path, clock)
     runner = Runner(clock, restarted.lc.rounds)
-    runner.start()
+    await runner.start()
     try:
         assert await runner.wait_for_tick(timeout=5)
         assert runner.last_report is not None and runner.last_report.opened == [rnd.id]
@@ -274,7 +275,7 @@ async def test_real_scheduler_fires_a_date_trigger(db_path: Path, node: Node) ->
         anonymity=Anonymity.ANONYMOUS,
     )
     runner = Runner(SystemClock(), live.lc.rounds)
-    runner.start()
+    await runner.start()
     try:
         assert job_id(rnd.id, "open") in runner.round_job_ids()
         await asyncio.wait_for(posted.wait(), timeout=5)

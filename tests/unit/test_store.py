@@ -78,6 +78,9 @@ async def test_delivery_claimed_once_even_by_two_connections(
     assert not b.add(rnd.id, Purpose.OPEN, clock.now(), conversation_id=1)
     (delivery,) = a.due(clock.now())
     assert [a.claim(delivery.id, clock.now()), b.claim(delivery.id, clock.now())] == [True, False]
-    # A crash after the claim leaves 'sending'; later it becomes 'uncertain', never resent.
-    assert a.expire_sending(clock.now() + timedelta(minutes=11)) == 1
-    assert b.due(clock.now() + timedelta(days=1)) == []
+    # A crash after the claim leaves 'sending': it is found again and put back in line,
+    # never dropped, and only once even if two processes try.
+    later = clock.now() + timedelta(minutes=11)
+    assert [d.id for d in b.in_flight(later)] == [delivery.id]
+    assert b.requeue(delivery.id, later) and not a.requeue(delivery.id, later)
+    assert [d.id for d in a.due(later)] == [delivery.id]
