@@ -7,6 +7,7 @@ import logging
 from bot.commands.dispatch import execute
 from bot.core import Core
 from bot.messages import (
+    Actor,
     AnswersSubmitted,
     CommandInvoked,
     ConversationJoined,
@@ -18,12 +19,13 @@ from bot.messages import (
     Reply,
 )
 from bot.models import RoleName, RoundStatus
-from bot.ports import ChatPort
+from bot.ports import ChatPort, DbBusyError
 from bot.presenters.rounds import round_view
+from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.composer import round_message, route
 from bot.rounds.service import RoundService
-from bot.storage.workers import DbBusyError, Lane
+from bot.storage.workers import Lane
 from prompts.catalog import command_word
 from prompts.render import message, render
 from prompts.views import HomeView
@@ -70,6 +72,8 @@ class Interactions:
         nothing was changed (a submission's form stays open with its answers).
         """
         try:
+            if isinstance(event, FormRequested):
+                return await self._form(event)
             return await self.core.run(
                 self._handle, event, lane=Lane.INTERACTIVE, deadline=DEADLINE
             )
@@ -97,7 +101,7 @@ class Interactions:
         if isinstance(event, CommandInvoked):
             return execute(self.core, self.rounds, event)
         if isinstance(event, FormRequested):
-            return self.form(event)
+            return self._form_now(event)
         if isinstance(event, AnswersSubmitted):
             return self.answers(event)
         if isinstance(event, ConversationJoined):
@@ -108,8 +112,42 @@ class Interactions:
         member = self.core.store.people.member_by_user(platform, user_id)
         return (member.locale if member else None) or fallback or self.core.settings.locale
 
-    def form(self, event: FormRequested) -> Reply:
-        """Return the answer form of a round, prefilled with the person's own answers."""
+    async def _form(self, event: FormRequested) -> Reply:
+        # Someone who joined the channel since the roster was read is not known yet: ask the
+        # platform once, then decide. Everyone else is answered from the database alone.
+        reply = await self.core.run(self.form, event, lane=Lane.INTERACTIVE, deadline=DEADLINE)
+        if reply is not None:
+            return reply
+        found = await self.core.run(route, self.core, event.round_id)
+        ref = found.ref() if found else None
+        if found is not None and ref is not None:
+            try:
+                actors = await found.port.list_members(ref)
+            except Exception as exc:
+                log.warning("roster of team %s not read: %s", found.team.id, type(exc).__name__)
+            else:
+                await self.core.run(self._roster, found.team.id, found.rnd.id, actors)
+        return await self.core.run(self._form_now, event, lane=Lane.INTERACTIVE, deadline=DEADLINE)
+
+    def _form_now(self, event: FormRequested) -> Reply:
+        reply = self.form(event, refreshed=True)
+        assert reply is not None  # with the roster refreshed, form() always decides
+        return reply
+
+    def _roster(self, team_id: str, round_id: int, actors: list[Actor]) -> None:
+        store = self.core.store
+        with store.atomic():
+            store.people.sync_roster(team_id, actors)
+            members = [m.id for m in store.people.team_members(team_id)]
+            store.answers.set_round_members(round_id, members)
+
+    def form(self, event: FormRequested, refreshed: bool = False) -> Reply | None:
+        """Return the answer form of a round, prefilled with the person's own answers.
+
+        Only a person of the round's conversation gets it; a refusal stores nothing. Returns
+        None when the person is not known in the conversation yet and ``refreshed`` is
+        False: the caller reads the roster from the platform and asks again.
+        """
         core, actor = self.core, event.actor
         surface = core.surface(actor.platform)
         rnd = core.store.rounds.round(event.round_id)
@@ -119,14 +157,24 @@ class Interactions:
             closed = rnd is not None and rnd.status is RoundStatus.CLOSED
             key = "answer.closed" if closed else "answer.unknown_round"
             return Reply(ok=False, message=message(surface, locale, key))
-        member = core.store.people.upsert_member(actor)
-        view = round_view(core, rnd, team, locale, answers=current_answers(core, rnd, member))
-        return Reply(form=render(surface, "form", locale, round=view))
+        member = member_of(core, rnd, team, actor)
+        if member is None:
+            if not refreshed:
+                return None
+            return Reply(
+                ok=False, message=message(surface, locale, "answer.not_member", team=team.name)
+            )
+        token = form_token(core, rnd, team)
+        answers = current_answers(core, rnd, member)
+        view = round_view(core, rnd, team, locale, answers=answers, form_token=token)
+        return Reply(form=render(surface, "form", locale, round=view), form_token=token)
 
     def answers(self, event: AnswersSubmitted) -> Reply:
         """Store answers (committed before this returns) and confirm privately."""
         core, actor = self.core, event.actor
-        outcome = record_answers(core, event.round_id, actor, event.answers, core.clock.now())
+        outcome = record_answers(
+            core, event.round_id, actor, event.answers, core.clock.now(), event.form_token
+        )
         reply = Reply(
             ok=outcome.ok,
             errors=outcome.errors,
@@ -185,7 +233,10 @@ class Interactions:
             team = core.store.directory.team(rnd.team_id)
             if team is not None:
                 answers = current_answers(core, rnd, member)
-                open_rounds.append(round_view(core, rnd, team, locale, answers=answers))
+                token = form_token(core, rnd, team)
+                open_rounds.append(
+                    round_view(core, rnd, team, locale, answers=answers, form_token=token)
+                )
         teams = []
         for role in (RoleName.MANAGER, RoleName.COACH):
             for team in people.teams_with_role(member.id, role):

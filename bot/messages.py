@@ -23,13 +23,18 @@ class ConversationRef(BaseModel):
     reference: dict[str, Any] = Field(default_factory=dict)
 
 
-class Actor(BaseModel):
-    """A person as the platform knows them."""
+# Platform user ids: Slack U/W ids, Teams Entra object ids (GUIDs), console names. Anything
+# else (empty, spaces, control characters, a long string) is refused before it is stored.
+USER_ID = r"^[A-Za-z0-9][A-Za-z0-9:._@-]{0,127}$"
 
-    platform: str
-    user_id: str
-    display_name: str | None = None
-    locale: str | None = None
+
+class Actor(BaseModel):
+    """A person as the platform knows them; an id that is not an id does not validate."""
+
+    platform: str = Field(pattern=r"^[a-z]{2,16}$")
+    user_id: str = Field(pattern=USER_ID)
+    display_name: str | None = Field(default=None, max_length=200)
+    locale: str | None = Field(default=None, max_length=16)
 
 
 class Rendered(BaseModel):
@@ -55,7 +60,19 @@ class FormRequested(BaseModel):
 
     kind: Literal["form"] = "form"
     actor: Actor
-    round_id: int
+    round_id: int = Field(ge=1)
+
+
+def token_round_id(token: str) -> int | None:
+    """Return the round id a form token starts with (ASCII digits, then a dot), or None.
+
+    The token itself is made and checked by the core (``bot.rounds.access``); adapters only
+    carry it and read which round it names.
+    """
+    head, dot, _ = token.partition(".")
+    if not dot or not head or not (head.isascii() and head.isdigit()) or len(head) > 12:
+        return None
+    return int(head) or None
 
 
 class AnswersSubmitted(BaseModel):
@@ -63,8 +80,10 @@ class AnswersSubmitted(BaseModel):
 
     kind: Literal["answers"] = "answers"
     actor: Actor
-    round_id: int
+    round_id: int = Field(ge=1)
     answers: dict[str, str]
+    form_token: str | None = Field(default=None, max_length=80)
+    """The signed round id the form carried (see ``bot.rounds.access``)."""
 
 
 class ConversationJoined(BaseModel):
@@ -94,6 +113,7 @@ class Reply(BaseModel):
         public: Posted in the conversation for everyone.
         form: A form (Slack modal, Teams card) to show the person.
         errors: Per-question validation messages; the form stays open.
+        form_token: The signed round id of the form shown, to come back with its answers.
     """
 
     ok: bool = True
@@ -101,3 +121,4 @@ class Reply(BaseModel):
     public: Rendered | None = None
     form: Rendered | None = None
     errors: dict[str, str] = Field(default_factory=dict)
+    form_token: str | None = None

@@ -37,6 +37,14 @@ class DeliveryError(Exception):
         self.gone = gone
 
 
+class DbBusyError(Exception):
+    """The database stayed locked (by another process) past the deadline; nothing changed.
+
+    Raised by ``InteractionPort.first_seen`` too, so an adapter can ask the platform to
+    redeliver later where it does that (Slack's Events API).
+    """
+
+
 class ChatPort(Protocol):
     """What the core asks of a chat platform."""
 
@@ -82,7 +90,11 @@ class InteractionPort(Protocol):
         """Handle one inbound event and return what to show."""
 
     async def first_seen(self, platform: str, event_id: str) -> bool:
-        """Record an inbound event id; False when it was seen before."""
+        """Record an inbound event id; False when it was seen before.
+
+        Raises:
+            DbBusyError: The database is locked; the event was not recorded.
+        """
 
     async def drain(self) -> None:
         """Wait for follow-up work ``handle`` started after replying (e.g. counter updates)."""

@@ -54,6 +54,7 @@ class RoundView(BaseModel):
     questions: list[QuestionView] = Field(default_factory=list)
     recap: list[str] = Field(default_factory=list)
     max_text: int = MAX_TEXT
+    form_token: str = ""
 
 
 class CellView(BaseModel):

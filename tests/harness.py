@@ -46,10 +46,10 @@ class Bot:
     async def start_programme(
         self, programme_id: str, set_id: str, member_id: int | None, now: datetime
     ) -> list[Round]:
-        """Start a programme-wide round and send its posts."""
+        """Start a programme-wide round and send its posts; return the rounds opened."""
         started = self.rounds.start_programme(programme_id, set_id, member_id, now)
         await self.rounds.deliver(now)
-        return started
+        return started.started
 
     def plan(
         self, team_id: str, start: date, freshups: list[date], end: date, now: datetime

@@ -17,8 +17,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
-from bot.messages import Actor, ConversationJoined, HomeRequested, Rendered, Reply
-from bot.ports import DeliveryError, InteractionPort
+from bot.messages import Actor, ConversationJoined, FormRequested, HomeRequested, Rendered, Reply
+from bot.ports import DbBusyError, DeliveryError, InteractionPort
 from prompts.render import message
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,12 @@ class SlackAdapter(SlackOutbound):
         ):
             # Nothing of an unsigned or stale request is parsed, stored or logged.
             return web.Response(status=401)
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        try:
+            response = await self.app.async_dispatch(await to_bolt_request(request))
+        except Exception as exc:
+            # Signed, but not a body bolt can parse (payload=null, [1], broken JSON).
+            log.warning("unreadable slack request refused: %s", type(exc).__name__)
+            return web.Response(status=400, headers={"X-Slack-No-Retry": "1"})
         return await to_aiohttp_response(response)
 
     async def start(self) -> None:
@@ -140,23 +145,34 @@ class SlackAdapter(SlackOutbound):
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         # Runs after bolt has verified the signature, so forged requests never get here.
-        key = tr.event_key(body)
-        if key and not await self.core.first_seen(tr.PLATFORM, key):
+        key = tr.read(tr.event_key, body) if isinstance(body, dict) else None
+        try:
+            seen = bool(key) and not await self.core.first_seen(tr.PLATFORM, key or "")
+        except DbBusyError:
+            if body.get("type") == "event_callback":
+                # Events are redelivered by Slack: let it try again in a moment.
+                return BoltResponse(status=503, body="")
+            seen = False  # a person is waiting: go on, the core answers "busy" itself
+        if seen:
             log.info("dropped a redelivery of %s", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> BoltResponse:
+        # Retrying the same request would fail the same way; Slack honours this header.
+        if isinstance(error, tr.MalformedError):
+            log.warning("malformed slack request refused: %s", error)
+            return BoltResponse(status=400, body="", headers={"X-Slack-No-Retry": "1"})
         log.error("slack request failed: %s", type(error).__name__)
-        # Retrying the same event would fail the same way; Slack honours this header.
         return BoltResponse(status=500, body="", headers={"X-Slack-No-Retry": "1"})
 
     # listeners ---------------------------------------------------------------------------
     async def _on_command(
         self, ack: Ack, body: dict[str, Any], respond: Callable[..., Awaitable[Any]]
     ) -> None:
-        event = tr.command_to_inbound(body)
+        event = tr.read(tr.command_to_inbound, body)
+        trigger = tr.read(_optional_str, body, "trigger_id")
         task = self._spawn(self.core.handle(event))
         done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
         if task not in done:
@@ -164,15 +180,11 @@ class SlackAdapter(SlackOutbound):
                 response_type="ephemeral",
                 **tr.message_chunks(self._text(event.actor, "slack.working"))[0],
             )
-            self._spawn(
-                self._command_later(
-                    task, event.conversation.external_id, respond, body.get("trigger_id")
-                )
-            )
+            self._spawn(self._command_later(task, event.conversation.external_id, respond, trigger))
             return
         reply = self._result(task, event.actor)
         await ack(**self._private(reply.message))
-        self._spawn(self._show(reply, event.conversation.external_id, body.get("trigger_id")))
+        self._spawn(self._show(reply, event.conversation.external_id, trigger))
 
     async def _command_later(
         self,
@@ -201,27 +213,28 @@ class SlackAdapter(SlackOutbound):
             await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
 
     async def _on_open_form(self, ack: Ack, body: dict[str, Any]) -> None:
-        await ack()
-        self._spawn(self._open_form(body))
-
-    async def _open_form(self, body: dict[str, Any]) -> None:
-        event = tr.action_to_inbound(body)
+        event = tr.read(tr.action_to_inbound, body)
         if event is None:
-            return
+            raise tr.MalformedError("no round in the button")
+        trigger = tr.read(_optional_str, body, "trigger_id")
+        response_url = tr.read(_optional_str, body, "response_url")
+        await ack()
+        self._spawn(self._open_form(event, trigger, response_url))
+
+    async def _open_form(
+        self, event: FormRequested, trigger: str | None, response_url: str | None
+    ) -> None:
         reply = await self.core.handle(event)
-        if reply.form:
+        if reply.form and trigger:
             # The trigger_id expires about 3 s after the click: open the modal right away.
-            await self.client.views_open(
-                trigger_id=body["trigger_id"], view=tr.view_payload(reply.form)
-            )
+            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
         elif reply.message:
-            await self._tell(event.actor, reply.message, body.get("response_url"))
+            await self._tell(event.actor, reply.message, response_url)
 
     async def _on_submit(self, ack: Ack, body: dict[str, Any]) -> None:
-        event = tr.view_to_inbound(body)
+        event = tr.read(tr.view_to_inbound, body)
         if event is None:
-            await ack()
-            return
+            raise tr.MalformedError("no round in the form")
         try:
             reply = await self.core.handle(event)
         except Exception as exc:  # the person must see that nothing was saved
@@ -229,11 +242,9 @@ class SlackAdapter(SlackOutbound):
             reply = Reply(ok=False, message=self._text(event.actor, "slack.failed"))
         errors = dict(reply.errors)
         if not reply.ok and not errors and reply.message:
-            first = next(
-                (b["block_id"] for b in body["view"].get("blocks", []) if b.get("type") == "input"),
-                None,
-            )
-            errors = {first.removeprefix(tr.BLOCK_PREFIX): reply.message.text} if first else {}
+            # A refusal of the whole form shows next to its first question; it stays open.
+            first = tr.first_input(body)
+            errors = {first: reply.message.text} if first else {}
         if errors:
             await ack(response_action="errors", errors=tr.errors_to_slack(errors))
             return
@@ -242,7 +253,7 @@ class SlackAdapter(SlackOutbound):
             self._spawn(self._tell(event.actor, reply.message, None))
 
     async def _on_home(self, event: dict[str, Any]) -> None:
-        inbound = tr.home_to_inbound(event)
+        inbound = tr.read(tr.home_to_inbound, event)
         if inbound is not None:
             self._spawn(self._publish_home(inbound))
 
@@ -255,7 +266,7 @@ class SlackAdapter(SlackOutbound):
             )
 
     async def _on_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        inbound = tr.joined_to_inbound(event, context.get("bot_user_id"))
+        inbound = tr.read(tr.joined_to_inbound, event, context.get("bot_user_id"))
         if inbound is not None:
             self._spawn(self._joined(inbound))
 
@@ -283,3 +294,12 @@ class SlackAdapter(SlackOutbound):
                 await self.notify(who, msg)
         except DeliveryError as exc:
             log.warning("private message not delivered: %s", exc.reason)
+
+
+def _optional_str(body: dict[str, Any], name: str) -> str | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(name)
+    return value

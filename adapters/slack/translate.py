@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from bot.messages import (
     Actor,
@@ -15,6 +16,7 @@ from bot.messages import (
     FormRequested,
     HomeRequested,
     Rendered,
+    token_round_id,
 )
 from prompts.render import slack_escape
 
@@ -30,6 +32,36 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
 MAX_MESSAGE_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 MAX_MESSAGE_JSON = 11_000
+
+
+T = TypeVar("T")
+
+
+class MalformedError(ValueError):
+    """A signed request whose body is not what Slack sends: answered 400, nothing stored."""
+
+
+def read(mapper: Callable[..., T], *args: Any) -> T:
+    """Apply a mapping to a payload; anything it cannot read becomes :class:`MalformedError`.
+
+    Signed payloads can still be broken (a bug on Slack's side, a proxy, a hand-made test);
+    every shape the mappers cannot read is one clear refusal instead of a stack trace.
+    """
+    try:
+        return mapper(*args)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # pydantic's ValidationError is a ValueError: an empty or odd user id lands here too.
+        raise MalformedError(type(exc).__name__) from exc
+
+
+def first_input(body: dict[str, Any]) -> str | None:
+    """Return the question id of a submitted modal's first input (for a form-wide error)."""
+    for block in (body.get("view") or {}).get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input":
+            block_id = str(block.get("block_id", ""))
+            if block_id.startswith(BLOCK_PREFIX):
+                return block_id.removeprefix(BLOCK_PREFIX)
+    return None
 
 
 def actor(user_id: str, name: str | None = None, locale: str | None = None) -> Actor:
@@ -80,8 +112,9 @@ def _user(body: dict[str, Any]) -> Actor:
 def action_to_inbound(body: dict[str, Any]) -> FormRequested | None:
     """Map a press of the answer button to ``FormRequested`` (None for a malformed value)."""
     for action in body.get("actions") or []:
-        if action.get("action_id") == OPEN_FORM and str(action.get("value", "")).isdigit():
-            return FormRequested(actor=_user(body), round_id=int(action["value"]))
+        value = str(action.get("value", ""))
+        if action.get("action_id") == OPEN_FORM and value.isascii() and value.isdigit():
+            return FormRequested(actor=_user(body), round_id=int(value))
     return None
 
 
@@ -97,7 +130,8 @@ def view_to_inbound(body: dict[str, Any]) -> AnswersSubmitted | None:
     """Map a modal submission to ``AnswersSubmitted``; unanswered questions are left out."""
     view = body.get("view") or {}
     metadata = str(view.get("private_metadata") or "")
-    if not metadata.isdigit():
+    round_id = token_round_id(metadata)
+    if round_id is None:
         return None
     answers: dict[str, str] = {}
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
@@ -107,7 +141,9 @@ def view_to_inbound(body: dict[str, Any]) -> AnswersSubmitted | None:
             value = _element_value(element)
             if value is not None and value.strip():
                 answers[block_id.removeprefix(BLOCK_PREFIX)] = value
-    return AnswersSubmitted(actor=_user(body), round_id=int(metadata), answers=answers)
+    return AnswersSubmitted(
+        actor=_user(body), round_id=round_id, answers=answers, form_token=metadata
+    )
 
 
 def errors_to_slack(errors: dict[str, str]) -> dict[str, str]:

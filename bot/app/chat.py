@@ -119,7 +119,10 @@ async def _answer(door: Interactions, me: Actor, console: Console, locale: str) 
         if q.kind is Kind.CHOICE and value.isdigit() and 1 <= int(value) <= len(options):
             value = options[int(value) - 1]
         answers[q.question_id] = value
-    result = await door.handle(AnswersSubmitted(actor=me, round_id=rnd.id, answers=answers))
+    submitted = AnswersSubmitted(
+        actor=me, round_id=rnd.id, answers=answers, form_token=reply.form_token
+    )
+    result = await door.handle(submitted)
     await door.drain()
     for qid, problem in result.errors.items():
         console.print(f"{qid}: {problem}", markup=False)

@@ -152,13 +152,15 @@ async def run_demo(
             if rnd is None or rnd.status is not RoundStatus.OPEN:
                 continue
             actor = next(a for a in people[rnd.team_id] if a.user_id == user)
-            await door.handle(FormRequested(actor=actor, round_id=round_id))
+            form = await door.handle(FormRequested(actor=actor, round_id=round_id))
             given = {
                 q.question_id: _answer_value(q.kind, q.option_ids(), rnd.phase, rng, texts)
                 for q in store.answers.round_questions(round_id)
             }
             reply = await door.handle(
-                AnswersSubmitted(actor=actor, round_id=round_id, answers=given)
+                AnswersSubmitted(
+                    actor=actor, round_id=round_id, answers=given, form_token=form.form_token
+                )
             )
             await door.drain()  # the channel counter is updated after the reply
             answers += len(given) if reply.ok else 0

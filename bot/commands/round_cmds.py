@@ -9,7 +9,8 @@ from bot.commands.models import PlanCommand, StartCommand, StopCommand
 from bot.commands.replies import plan_lines
 from bot.messages import Reply
 from bot.models import RoleName, Team
-from bot.rounds.starting import RoundError, default_set
+from bot.presenters.rounds import set_title
+from bot.rounds.starting import ProgrammeOutcome, RoundError, default_set
 from prompts.catalog import t
 from prompts.schedule_text import plan_error_text
 from scheduler.planner import PlanError
@@ -58,20 +59,11 @@ def start(ctx: CommandContext, command: StartCommand) -> Reply:
     created = ctx.team is None
     team = ctx.team or new_team(ctx)
     member = ctx.core.store.people.upsert_member(ctx.event.actor)
-    set_id = command.set_id or default_set(ctx.core.store.rounds.rounds_of(team.id))
     first = _created_line(ctx, team) if created else ""
+    if command.programme:
+        return _programme(ctx, team, command.set_id, member.id, first)
+    set_id = command.set_id or default_set(ctx.core.store.rounds.rounds_of(team.id))
     try:
-        if command.programme:
-            teams = ctx.core.store.directory.teams(team.programme_id)
-            rounds = ctx.rounds.start_programme(team.programme_id, set_id, member.id, ctx.now)
-            ctx.deliver_later()
-            title = round_title(ctx, rounds[0]) if rounds else set_id
-            skipped = len(teams) - len(rounds)
-            return ctx.reply(
-                first,
-                ctx.t("start.programme_done", title=title, started=len(rounds), teams=len(teams)),
-                ctx.t("start.programme_skipped", skipped=skipped) if skipped else "",
-            )
         rnd = ctx.rounds.start_round(team.id, set_id, member.id, ctx.now)
     except RoundError as err:
         return ctx.reply(first, t(err.key, ctx.locale, cmd=ctx.cmd, **err.params), ok=False)
@@ -79,6 +71,36 @@ def start(ctx: CommandContext, command: StartCommand) -> Reply:
     return ctx.reply(
         first,
         ctx.t("start.done", title=round_title(ctx, rnd), closes=moment(ctx, team, rnd.closes_at)),
+    )
+
+
+def _programme(
+    ctx: CommandContext, team: Team, set_id: str | None, member_id: int, first: str
+) -> Reply:
+    result = ctx.rounds.start_programme(team.programme_id, set_id, member_id, ctx.now)
+    if result.started:
+        ctx.deliver_later()
+    title = set_title(ctx.core, result.set_id, ctx.locale)
+    if result.outcome is ProgrammeOutcome.DONE:
+        started, teams = len(result.started), result.teams
+        return ctx.reply(
+            first,
+            ctx.t("start.programme_done", title=title, started=started, teams=teams),
+            ctx.t("start.programme_skipped", skipped=teams - started) if teams > started else "",
+        )
+    batch = result.batch
+    assert batch is not None  # every outcome but a new batch reports on the running one
+    return ctx.reply(
+        first,
+        ctx.t(
+            f"start.programme_{result.outcome.value}",
+            title=title,
+            sent=batch.posts_sent,
+            waiting=batch.posts_waiting,
+            rounds=batch.rounds,
+            added=len(result.started),
+        ),
+        ok=result.outcome is ProgrammeOutcome.FILLED,
     )
 
 

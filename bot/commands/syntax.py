@@ -32,9 +32,10 @@ MODES |= dict.fromkeys(("naam", "op-naam", "named", "name"), Anonymity.NAMED)
 DAYS = {"dagen", "days", "werkdagen"}
 MIN_DAYS, MAX_DAYS = 1, 20
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_DATE_LIKE = re.compile(r"^[\d./-]+$")
+# ASCII digits only: str.isdigit and a plain \d also accept ², ١ and other scripts' digits.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
+_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", re.ASCII)
+_DATE_LIKE = re.compile(r"^[\d./-]+$", re.ASCII)
 
 
 class ParseError(ValueError):
@@ -49,6 +50,10 @@ class ParseError(ValueError):
         super().__init__(f"{key} {params}")
         self.key = key
         self.params = params
+
+
+def _is_number(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 6
 
 
 def parse_date(word: str) -> date:
@@ -160,11 +165,12 @@ def parse_settings(words: list[str]) -> SettingsCommand:
                 raise ParseError("commands.settings.bad_anonymity", value=value or "")
             found["anonymity"] = MODES[value]
         elif key in DAYS:
-            if value is None or not value.isdigit() or not MIN_DAYS <= int(value) <= MAX_DAYS:
+            days = int(value) if value is not None and _is_number(value) else 0
+            if not MIN_DAYS <= days <= MAX_DAYS:
                 raise ParseError(
                     "commands.settings.bad_days", value=value or "", low=MIN_DAYS, high=MAX_DAYS
                 )
-            found["open_days"] = int(value)
+            found["open_days"] = days
         else:
             raise ParseError("commands.settings.unknown", word=key)
     return SettingsCommand(**found)

@@ -34,6 +34,14 @@ def question_view(q: RoundQuestion, locale: str, current: str | None = None) -> 
     )
 
 
+def set_title(core: Core, set_id: str, locale: str) -> str:
+    """Return the title of a question set (its id when the library no longer has it)."""
+    try:
+        return core.library.round_set(set_id).title.get(locale)
+    except KeyError:
+        return set_id
+
+
 def set_texts(core: Core, rnd: Round, locale: str) -> tuple[str, str]:
     """Return the title and introduction of a round's question set."""
     try:
@@ -53,6 +61,7 @@ def round_view(
     *,
     answers: dict[str, str] | None = None,
     recap: Sequence[str] = (),
+    form_token: str = "",
 ) -> RoundView:
     """Return a round as the channel message, the form, and reminders show it.
 
@@ -63,6 +72,7 @@ def round_view(
         locale: The reader's language.
         answers: The reader's current answers, to prefill the form.
         recap: The team's earlier aggregated answers, shown before asking again.
+        form_token: The signed round id a form carries back (``bot.rounds.access``).
     """
     title, intro = set_texts(core, rnd, locale)
     store = core.store.answers
@@ -86,4 +96,5 @@ def round_view(
         rate=rate,
         questions=[question_view(q, locale, (answers or {}).get(q.question_id)) for q in questions],
         recap=list(recap),
+        form_token=form_token,
     )

@@ -13,8 +13,9 @@ from bot.core import Core
 from bot.messages import Actor
 from bot.models import Anonymity, Member, Round, RoundStatus
 from bot.questions import MAX_TEXT, AnswerProblem
+from bot.rounds.access import member_of, valid_token
 from bot.storage.db import iso
-from prompts.catalog import t
+from prompts.catalog import norm_locale, t
 from prompts.schedule_text import format_moment
 
 
@@ -57,12 +58,21 @@ def _problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
 
 
 def record_answers(
-    core: Core, round_id: int, actor: Actor, answers: dict[str, str], now: datetime
+    core: Core,
+    round_id: int,
+    actor: Actor,
+    answers: dict[str, str],
+    now: datetime,
+    form_token: str | None = None,
+    *,
+    trusted: bool = False,
 ) -> AnswerOutcome:
     """Validate and store one person's answers to an open round, atomically.
 
-    Empty values clear an earlier answer. In an anonymous team no respondent is stored
-    and times are kept to the day; the edit key stops linking once the round closes.
+    Only a person of the round's conversation may answer, with the signed form of that round;
+    a refusal stores nothing at all (not even the person's name). Empty values clear an
+    earlier answer. In an anonymous team no respondent is stored and times are kept to the
+    day; the edit key stops linking once the round closes.
 
     Args:
         core: The wired context.
@@ -70,15 +80,24 @@ def record_answers(
         actor: Who answers.
         answers: Raw values keyed by question id.
         now: The moment of submission.
+        form_token: The signed round id the form carried.
+        trusted: The caller is a composition root acting for a person it knows (the demo, the
+            console chat): no form token is needed.
     """
     store = core.store
     rnd = store.rounds.round(round_id)
     team = store.directory.team(rnd.team_id) if rnd else None
-    member = store.people.upsert_member(actor)
-    locale = member.locale or (team.locale if team else core.settings.locale)
+    known = store.people.member_by_user(actor.platform, actor.user_id)
+    locale = norm_locale(
+        actor.locale or (known.locale if known else None) or (team.locale if team else None)
+    )
+    if rnd is None or team is None or not (trusted or valid_token(core, rnd, team, form_token)):
+        return AnswerOutcome(False, t("answer.unknown_round", locale))
     refusal = _refusal(rnd, now, locale)
-    if refusal or rnd is None or team is None:
-        return AnswerOutcome(False, refusal or t("answer.unknown_round", locale))
+    if refusal:
+        return AnswerOutcome(False, refusal)
+    if member_of(core, rnd, team, actor) is None:
+        return AnswerOutcome(False, t("answer.not_member", locale, team=team.name))
     questions = {q.question_id: q for q in store.answers.round_questions(round_id)}
     given = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
     errors = {qid: t("answer.unknown_question", locale) for qid in given if qid not in questions}
@@ -87,30 +106,34 @@ def record_answers(
             errors[qid] = _problem_text(problem, value, locale)
     if errors:
         return AnswerOutcome(False, next(iter(errors.values())), errors)
-    key = edit_key(store.rounds.secret(round_id) or "", member.id)
+    assert known is not None  # member_of found them
+    key = edit_key(store.rounds.secret(round_id) or "", known.id)
     earlier = store.answers.answers_by_key(round_id, key)
     if not given and not earlier:
         return AnswerOutcome(False, t("answer.empty", locale))
     anonymous = rnd.anonymity is Anonymity.ANONYMOUS
     stamp = now.date().isoformat() if anonymous else iso(now)
-    respondent = {
-        Anonymity.NAMED: actor.user_id,  # stable; names are looked up when shown
-        Anonymity.PSEUDONYMOUS: store.people.pseudonym(team.id, member.id),
-        Anonymity.ANONYMOUS: None,
-    }[rnd.anonymity]
-    rows = [
-        {
-            "id": str(uuid.uuid4()),
-            "question_id": qid,
-            "respondent": respondent,
-            "value": value,
-            "answered_at": earlier[qid]["answered_at"] if qid in earlier else stamp,
-            "edited_at": stamp if qid in earlier else None,
-        }
-        for qid, value in given.items()
-    ]
     cleared = [qid for qid in earlier if qid not in given]
-    store.answers.save_answers(round_id, member.id, key, rows, cleared, stamp[:10])
+    # One transaction: the answers, the person's name and their answer status, or nothing.
+    with store.atomic():
+        member = store.people.upsert_member(actor)
+        respondent = {
+            Anonymity.NAMED: actor.user_id,  # stable; names are looked up when shown
+            Anonymity.PSEUDONYMOUS: store.people.pseudonym(team.id, member.id),
+            Anonymity.ANONYMOUS: None,
+        }[rnd.anonymity]
+        rows = [
+            {
+                "id": str(uuid.uuid4()),
+                "question_id": qid,
+                "respondent": respondent,
+                "value": value,
+                "answered_at": earlier[qid]["answered_at"] if qid in earlier else stamp,
+                "edited_at": stamp if qid in earlier else None,
+            }
+            for qid, value in given.items()
+        ]
+        store.answers.save_answers(round_id, member.id, key, rows, cleared, stamp[:10])
     when = format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale)
     key_name = "answer.updated" if earlier else "answer.saved"
     return AnswerOutcome(True, t(key_name, locale, when=when), updated=bool(earlier))

@@ -12,7 +12,7 @@ from bot.rounds.fanout import Fanout
 from bot.rounds.lifecycle import Lifecycle
 from bot.rounds.planning import ensure_team, plan_timeline
 from bot.rounds.reconcile import Reconciler, ReconcileReport
-from bot.rounds.starting import RoundError, start_programme, start_round
+from bot.rounds.starting import ProgrammeStart, RoundError, start_programme, start_round
 from scheduler.planner import PlanDiff
 
 
@@ -57,9 +57,9 @@ class RoundService:
         return start_round(self.core, team_id, set_id, member_id, now)
 
     def start_programme(
-        self, programme_id: str, set_id: str, member_id: int | None, now: datetime
-    ) -> list[Round]:
-        """Open a round in every team of a programme that has no open round."""
+        self, programme_id: str, set_id: str | None, member_id: int | None, now: datetime
+    ) -> ProgrammeStart:
+        """Open a round in every team of a programme (see ``starting.start_programme``)."""
         return start_programme(self.core, programme_id, set_id, member_id, now)
 
     def cancel_round(self, round_id: int, now: datetime) -> bool:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot.core import Core
 from bot.models import PLANNED_PHASES, Phase, Round, RoundStatus
 from bot.rounds.lifecycle import Lifecycle
+from bot.storage.batches import Batch
 
 
 class RoundError(Exception):
@@ -78,20 +81,101 @@ def start_round(
     return opened
 
 
-def start_programme(
-    core: Core, programme_id: str, set_id: str, member_id: int | None, now: datetime
-) -> list[Round]:
-    """Open a round in every team of a programme that has no open round, in one transaction.
+class ProgrammeOutcome(StrEnum):
+    """What asking for a programme-wide round did; each has a reply ``start.programme_<x>``."""
 
-    Returns:
-        The rounds opened; teams with an open round are skipped.
+    DONE = "done"
+    RUNNING = "running"
+    FILLED = "filled"
+    EVERYWHERE = "everywhere"
+    OTHER_SET = "other_set"
+
+
+@dataclass(frozen=True)
+class ProgrammeStart:
+    """The result of ``start programma``: the batch and the rounds opened now (maybe none)."""
+
+    outcome: ProgrammeOutcome
+    set_id: str
+    teams: int
+    started: list[Round]
+    batch: Batch | None = None
+
+
+def programme_default_set(core: Core, programme_id: str) -> str:
+    """Return the phase of a programme round started without a choice, from the programme.
+
+    Decided by the programme as a whole, never by the team where it is typed: start until
+    some team has had its start round, then a fresh-up.
     """
-    batch = "b-" + secrets.token_hex(6)
-    started: list[Round] = []
-    with core.store.atomic():
-        for team in core.store.directory.teams(programme_id):
-            try:
-                started.append(start_round(core, team.id, set_id, member_id, now, batch))
-            except RoundError:
-                continue  # e.g. the team has an open round already
+    rounds = [
+        r
+        for team in core.store.directory.teams(programme_id)
+        for r in core.store.rounds.rounds_of(team.id)
+    ]
+    return default_set(rounds)
+
+
+def start_programme(
+    core: Core, programme_id: str, set_id: str | None, member_id: int | None, now: datetime
+) -> ProgrammeStart:
+    """Open a round in every team of a programme, recorded as one batch in one transaction.
+
+    The batch fixes its question set when it is recorded. Asking again while its posts are
+    still going out changes nothing; asking again once they are out opens the same set in the
+    programme's teams that lack it (a team added since, or one that had another round open),
+    so after a crash the gaps are filled and nothing is posted twice.
+
+    Args:
+        core: The wired context.
+        programme_id: The programme.
+        set_id: The set asked for; None lets the programme's history choose.
+        member_id: Who asked.
+        now: The moment.
+    """
+    store = core.store
+    teams = store.directory.teams(programme_id)
+    with store.atomic():
+        running = store.batches.latest_open(programme_id)
+        if running is not None:
+            if set_id is not None and set_id != running.set_id:
+                return ProgrammeStart(
+                    ProgrammeOutcome.OTHER_SET, running.set_id, len(teams), [], running
+                )
+            if running.posts_waiting:
+                return ProgrammeStart(
+                    ProgrammeOutcome.RUNNING, running.set_id, len(teams), [], running
+                )
+            have = store.batches.teams_in(running.id)
+            started = _open_all(
+                core,
+                [t.id for t in teams if t.id not in have],
+                running.set_id,
+                member_id,
+                now,
+                running.id,
+            )
+            outcome = ProgrammeOutcome.FILLED if started else ProgrammeOutcome.EVERYWHERE
+            return ProgrammeStart(outcome, running.set_id, len(teams), started, running)
+        chosen = set_id or programme_default_set(core, programme_id)
+        batch_id = "b-" + secrets.token_hex(6)
+        store.batches.create(batch_id, programme_id, chosen, member_id, now, len(teams))
+        started = _open_all(core, [t.id for t in teams], chosen, member_id, now, batch_id)
+        return ProgrammeStart(ProgrammeOutcome.DONE, chosen, len(teams), started)
+
+
+def _open_all(
+    core: Core,
+    team_ids: list[str],
+    set_id: str,
+    member_id: int | None,
+    now: datetime,
+    batch_id: str,
+) -> list[Round]:
+    started = []
+    for team_id in team_ids:
+        try:
+            started.append(start_round(core, team_id, set_id, member_id, now, batch_id))
+        except RoundError:
+            continue  # e.g. the team has another round open
     return started

@@ -104,6 +104,15 @@ class AnswerStore:
             )
             self.set_round_members(round_id, member_ids)
 
+    def is_round_member(self, round_id: int, member_id: int) -> bool:
+        """Return whether a person was sent the round (or answered it)."""
+        found = rows(
+            self.db,
+            "SELECT 1 FROM round_member WHERE round_id = ? AND member_id = ?",
+            [round_id, member_id],
+        )
+        return bool(found)
+
     def round_member_count(self, round_id: int) -> int:
         """Return how many people the round was sent to (late joiners who answered included)."""
         found = rows(

@@ -78,6 +78,16 @@ class People:
         )
         return [Member.model_validate(r) for r in found]
 
+    def is_active_member(self, team_id: str, member_id: int) -> bool:
+        """Return whether a person is in the team's conversation (as last seen)."""
+        return (
+            self._one(
+                "SELECT 1 FROM team_member WHERE team_id = ? AND member_id = ? AND active = 1",
+                [team_id, member_id],
+            )
+            is not None
+        )
+
     def pseudonym(self, team_id: str, member_id: int) -> str:
         """Return a member's pseudonym in a team (adding them to the team if needed)."""
         self.db.execute(

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.storage.answers import AnswerStore
+from bot.storage.batches import BatchStore
 from bot.storage.db import DEFAULT_BUSY_MS, open_db, write_transaction
 from bot.storage.directory import Directory
 from bot.storage.events import EventStore
@@ -34,6 +35,7 @@ class _Bound:
     events: EventStore
     retention: RetentionStore
     instance: InstanceStore
+    batches: BatchStore
 
     @classmethod
     def on(cls, db: Database) -> _Bound:
@@ -47,6 +49,7 @@ class _Bound:
             EventStore(db),
             RetentionStore(db),
             InstanceStore(db),
+            BatchStore(db),
         )
 
 
@@ -133,6 +136,11 @@ class Store:
     def instance(self) -> InstanceStore:
         """The installation's own secrets."""
         return self._bound().instance
+
+    @property
+    def batches(self) -> BatchStore:
+        """Programme-wide rounds."""
+        return self._bound().batches
 
     # transactions --------------------------------------------------------------------------
     @contextmanager

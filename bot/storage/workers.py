@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
+from bot.ports import DbBusyError
 from bot.storage.db import DEFAULT_BUSY_MS
 from bot.storage.store import Store
 
@@ -30,10 +31,6 @@ class Lane(StrEnum):
 
     INTERACTIVE = "interactive"
     BACKGROUND = "background"
-
-
-class DbBusyError(Exception):
-    """The database stayed locked (by another process) past the deadline; nothing changed."""
 
 
 def _locked(exc: sqlite3.OperationalError) -> bool:

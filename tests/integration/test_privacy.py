@@ -26,7 +26,9 @@ async def test_no_answer_text_in_logs_through_a_whole_round(
     questions = lc.store.answers.round_questions(rnd.id)
     text_q = next(q.question_id for q in questions if q.kind == "text")
     for m in members:
-        assert record_answers(lc.core, rnd.id, m, {text_q: SECRET_TEXT}, clock.now()).ok
+        assert record_answers(
+            lc.core, rnd.id, m, {text_q: SECRET_TEXT}, clock.now(), trusted=True
+        ).ok
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
     # The digest really carried the text, so the check below is not vacuous.
@@ -79,7 +81,14 @@ async def test_forget_erases_linked_answers_roles_and_membership(
         q.question_id for q in file_lc.store.answers.round_questions(rnd.id) if q.kind == "text"
     )
     for m in members[:3]:
-        record_answers(file_lc.core, rnd.id, m, {text_q: f"antwoord van {m.user_id}"}, clock.now())
+        record_answers(
+            file_lc.core,
+            rnd.id,
+            m,
+            {text_q: f"antwoord van {m.user_id}"},
+            clock.now(),
+            trusted=True,
+        )
     clock.set(rnd.closes_at)
     await file_lc.reconcile(clock.now())
     digest = dict(console.transcript)["#wijk ↳"]

@@ -29,7 +29,7 @@ async def _closed_round(
     )
     rnd = await lc.start_round(team_id, set_id, None, clock.now())
     for member, answers in zip(members, values, strict=False):
-        assert record_answers(lc.core, rnd.id, member, answers, clock.now()).ok
+        assert record_answers(lc.core, rnd.id, member, answers, clock.now(), trusted=True).ok
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
     return rnd.id

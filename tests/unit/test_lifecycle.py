@@ -45,17 +45,23 @@ async def test_edit_before_close_is_kept_and_answer_after_close_refused(
     lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console, "named")
-    first = record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "2"), clock.now())
+    first = record_answers(
+        lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "2"), clock.now(), trusted=True
+    )
     assert first.ok and not first.updated
     clock.advance(timedelta(hours=2))
-    second = record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "5"), clock.now())
+    second = record_answers(
+        lc.core, rnd.id, members[0], _answer_all(lc, rnd.id, "5"), clock.now(), trusted=True
+    )
     assert second.ok and second.updated and "bijgewerkt" in second.message
     scale = [r for r in lc.store.answers.responses(rnd.id) if r["value"] in {"2", "5"}]
     assert {r["value"] for r in scale} == {"5"}  # the edit replaced, nothing doubled
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
     before = lc.store.answers.responses(rnd.id)
-    late = record_answers(lc.core, rnd.id, members[1], _answer_all(lc, rnd.id), clock.now())
+    late = record_answers(
+        lc.core, rnd.id, members[1], _answer_all(lc, rnd.id), clock.now(), trusted=True
+    )
     assert not late.ok and "gesloten" in late.message
     assert lc.store.answers.responses(rnd.id) == before
 
@@ -73,7 +79,7 @@ async def test_invalid_values_get_clear_messages_and_store_nothing(
     )
     answers[scale_id] = "7"
     answers[text_id] = "x" * 2001
-    outcome = record_answers(lc.core, rnd.id, members[0], answers, clock.now())
+    outcome = record_answers(lc.core, rnd.id, members[0], answers, clock.now(), trusted=True)
     assert not outcome.ok
     assert "1 tot en met 5" in outcome.errors[scale_id]
     assert "2001" in outcome.errors[text_id] and "2000" in outcome.errors[text_id]
@@ -85,7 +91,9 @@ async def test_anonymous_round_leaves_no_link_from_answer_to_person(
 ) -> None:
     rnd, members = await _open(lc, console, "anonymous")
     for m in members[:4]:
-        assert record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now()).ok
+        assert record_answers(
+            lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now(), trusted=True
+        ).ok
     rows = list(lc.store.db.query("SELECT * FROM response"))
     assert all(r["respondent"] is None for r in rows)
     assert all(len(r["answered_at"]) == 10 for r in rows)  # the day only, no time
@@ -104,7 +112,7 @@ async def test_named_and_pseudonymous_store_what_was_agreed(
     lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console, "pseudonymous")
-    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
+    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now(), trusted=True)
     respondents = {r["respondent"] for r in lc.store.db.query("SELECT respondent FROM response")}
     assert len(respondents) == 1 and respondents.pop().startswith("p-")
 
@@ -114,7 +122,7 @@ async def test_reminder_goes_only_to_those_who_did_not_answer(
 ) -> None:
     rnd, members = await _open(lc, console)
     for m in members[:4]:
-        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
+        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now(), trusted=True)
     assert rnd.remind_at is not None
     clock.set(rnd.remind_at)
     await lc.reconcile(clock.now())
@@ -128,7 +136,7 @@ async def test_close_sends_digest_to_channel_and_coach_once(
 ) -> None:
     rnd, members = await _open(lc, console)
     for m in members:
-        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now())
+        record_answers(lc.core, rnd.id, m, _answer_all(lc, rnd.id), clock.now(), trusted=True)
     clock.set(rnd.closes_at)
     report = await lc.reconcile(clock.now())
     again = await lc.reconcile(clock.now())
@@ -166,7 +174,7 @@ async def test_retention_deletes_rounds_and_answers_after_the_set_days(
     lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
     rnd, members = await _open(lc, console)
-    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now())
+    record_answers(lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now(), trusted=True)
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
     clock.advance(timedelta(days=lc.core.settings.retention_days - 1))

@@ -133,13 +133,13 @@ def test_round_message_fits(check: BlockKitChecker, name: str, status: str, loca
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_form_is_a_valid_modal_with_every_question(check: BlockKitChecker, locale: str) -> None:
-    rnd = big_round()
+    rnd = big_round().model_copy(update={"form_token": "123456." + "a" * 32})
     view = view_payload(render("slack", "form", locale, round=rnd))
     assert check.view(view) == []
     assert (view["type"], view["callback_id"], view["private_metadata"]) == (
         "modal",
         "reflectie.answer_form",
-        "123456",
+        "123456." + "a" * 32,  # the signed round id the submission brings back
     )
     inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
     assert list(inputs) == [f"q:{q.id}" for q in rnd.questions]

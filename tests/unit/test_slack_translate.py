@@ -41,7 +41,7 @@ def test_button_and_submission() -> None:
     assert tr.action_to_inbound(press) is None
     view = {
         "type": "modal",
-        "private_metadata": "42",
+        "private_metadata": "42.0123456789abcdef0123456789abcdef",
         "blocks": [
             {
                 "type": "input",
