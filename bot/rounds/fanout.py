@@ -83,28 +83,35 @@ class Fanout:
 
     # running ---------------------------------------------------------------------------------
     async def run(self, now: datetime) -> int:
-        """Send every delivery that is due; return how many were sent."""
+        """Send every delivery that is due; return how many were sent.
+
+        ``PARALLEL`` workers each claim one delivery at a time, right before sending it, so a
+        crash leaves at most that many posts whose outcome is unknown.
+        """
         sent = 0
-        while True:
-            jobs = await self.core.run(self._claim_due, now)
-            if not jobs:
-                break
-            gate = asyncio.Semaphore(PARALLEL)
 
-            async def one(job: Job, gate: asyncio.Semaphore = gate) -> int:
-                async with gate:
-                    return await self._send(job, now)
+        async def worker() -> None:
+            nonlocal sent
+            while jobs := await self.core.run(self._claim_due, now, 1):
+                sent += await self._send(jobs[0], now)
 
-            sent += sum(await asyncio.gather(*(one(j) for j in jobs)))
+        await asyncio.gather(*(worker() for _ in range(PARALLEL)))
         if (wake := await self.core.run(lambda: self.core.store.outbox.next_due())) is not None:
             self.core.timer.wake_at(wake)
         return sent
 
-    def _claim_due(self, now: datetime) -> list[Job]:
-        # On the database thread: claim the due heads of line and load what sending needs.
+    def _claim_due(self, now: datetime, limit: int) -> list[Job]:
+        # On the database thread: claim due heads of line and load what sending needs.
+        store = self.core.store
+        jobs: list[Job] = []
+        while len(jobs) < limit and (due := store.outbox.due(now, limit - len(jobs))):
+            jobs += self._claim(due, now)
+        return jobs
+
+    def _claim(self, due: list[Delivery], now: datetime) -> list[Job]:
         store = self.core.store
         jobs = []
-        for d in store.outbox.due(now):
+        for d in due:
             r = route(self.core, d.round_id)
             if r is None:
                 store.outbox.failed(d.id, "no_adapter", retry_at=None)

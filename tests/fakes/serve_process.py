@@ -54,6 +54,12 @@ class ServeProcess:
         return f"http://127.0.0.1:{self.port}"
 
     @property
+    def pid(self) -> int:
+        """The process id."""
+        assert self._proc is not None
+        return self._proc.pid
+
+    @property
     def output(self) -> str:
         """Everything the process wrote to stdout and stderr so far."""
         return "\n".join(self.lines)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,7 @@ EXTRA_REQUIRED = {
     "users.info": ["user"],
     "conversations.open": ["users"],
     "conversations.members": ["channel"],
+    "conversations.history": ["channel"],
 }
 BOT_USER = "UBOT"
 
@@ -55,6 +58,7 @@ class Message:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     thread_ts: str | None = None
     updates: int = 0
+    metadata: dict[str, Any] | None = None
 
 
 def _required_params(specs_dir: Path) -> dict[str, list[str]]:
@@ -101,6 +105,15 @@ class FakeSlackWebAPI:
         self.responses: list[dict[str, Any]] = []
         self.rate_limited = 0
         self.holds: dict[str, Hold] = {}
+        # Whether the app was granted channels:history (conversations.history answers).
+        self.history_scope = True
+        # Called with each message as soon as the workspace holds it, before the answer goes
+        # back: a test can kill the bot right there, when the post arrived but its ts did not.
+        self.on_post: Callable[[Message], None] | None = None
+        # method -> (share of calls answered 429 or 5xx, Retry-After seconds); seeded.
+        self.flaky: dict[str, tuple[float, str]] = {}
+        self.flaky_answers = 0
+        self._rng = random.Random(7)
         self._called = asyncio.Condition()
         self._last_post: dict[str, float] = {}
         self._seq = 0
@@ -140,6 +153,23 @@ class FakeSlackWebAPI:
             return self.of(method)[count - 1]
 
         return await asyncio.wait_for(wait(), timeout)
+
+    async def wait_until(self, done: Callable[[], bool], timeout: float = 60) -> None:
+        """Wait until ``done()`` holds, re-checked after every answered call."""
+
+        async def wait() -> None:
+            async with self._called:
+                await self._called.wait_for(done)
+
+        await asyncio.wait_for(wait(), timeout)
+
+    def top_posts(self) -> dict[str, int]:
+        """Return how many top-level messages each channel received (thread replies aside)."""
+        counts: dict[str, int] = {}
+        for msg in self.messages.values():
+            if msg.thread_ts is None and msg.channel.startswith("C"):
+                counts[msg.channel] = counts.get(msg.channel, 0) + 1
+        return counts
 
     def hold(self, method: str) -> Hold:
         """Make calls of ``method`` wait until ``release()``; ``arrived`` is set by the first."""
@@ -236,6 +266,18 @@ class FakeSlackWebAPI:
         if missing:
             self.violations.append(f"{method}: missing {missing}")
             return self._reply(call, {"ok": False, "error": "invalid_arguments"})
+        if method in self.flaky:
+            share, retry_after = self.flaky[method]
+            if self._rng.random() < share:
+                self.flaky_answers += 1
+                if self._rng.random() < 0.7:
+                    return self._reply(
+                        call,
+                        {"ok": False, "error": "ratelimited"},
+                        429,
+                        {"Retry-After": retry_after},
+                    )
+                return self._reply(call, {"ok": False, "error": "service_unavailable"}, 503)
         for failing in list(self.fail_next):
             if failing[0] == method:
                 self.fail_next.remove(failing)
@@ -295,14 +337,36 @@ class FakeSlackWebAPI:
             return self._reply(call, {"ok": False, "error": error})
         self._last_post[channel] = now
         ts = self._ts()
-        self.messages[(channel, ts)] = Message(
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        msg = Message(
             channel,
             ts,
             str(args.get("text", "")),
             list(args.get("blocks") or []),
             args.get("thread_ts"),
+            metadata=metadata,
         )
+        self.messages[(channel, ts)] = msg
+        if self.on_post is not None:
+            self.on_post(msg)
         return self._reply(call, {"ok": True, "channel": channel, "ts": ts})
+
+    def _m_conversations_history(self, call: Call, args: dict[str, Any]) -> web.Response:
+        if not self.history_scope:
+            return self._reply(call, {"ok": False, "error": "missing_scope"})
+        channel = str(args["channel"])
+        oldest = float(args.get("oldest") or 0)
+        found = [
+            {"type": "message", "ts": m.ts, "bot_id": "B1", "text": m.text}
+            | ({"metadata": m.metadata} if m.metadata else {})
+            for (c, ts), m in self.messages.items()
+            if c == channel and m.thread_ts is None and float(ts.split(".")[0]) >= int(oldest)
+        ]
+        return self._reply(
+            call, {"ok": True, "messages": found[::-1], "has_more": False, "response_metadata": {}}
+        )
 
     def _m_chat_update(self, call: Call, args: dict[str, Any]) -> web.Response:
         key = (str(args["channel"]), str(args["ts"]))
