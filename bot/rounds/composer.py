@@ -66,6 +66,11 @@ def digest_message(core: Core, r: Route, locale: str) -> Rendered:
     return render(r.surface, "digest", locale, digest=round_digest(core, r.rnd.id, locale))
 
 
+def _last_error(core: Core, r: Route) -> str:
+    failed = [d.error for d in core.store.outbox.of_round(r.rnd.id) if d.error and d.member_id == 0]
+    return failed[-1] if failed else "unknown"
+
+
 def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rendered:
     """Return a direct message: a reminder, a digest, or a notice to the managers."""
     locale = member.locale or r.team.locale
@@ -76,9 +81,11 @@ def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rende
         return digest_message(core, r, locale)
     title, _ = set_texts(core, r.rnd, locale)
     when = format_moment(r.rnd.opens_at, core.calendar(r.team).zone, locale)
-    key = "digest.missed" if d.purpose is Purpose.MISSED else "digest.gone"
-    # The platform's own reason (is_archived, channel_not_found...) helps an admin most.
-    reason = (r.conversation.gone_reason if r.conversation else None) or d.purpose.value
+    key = {Purpose.MISSED: "digest.missed", Purpose.FAILED: "digest.failed"}.get(
+        d.purpose, "digest.gone"
+    )
+    # The platform's own reason (is_archived, ratelimited...) helps an admin most.
+    reason = (r.conversation.gone_reason if r.conversation else None) or _last_error(core, r)
     cmd = command_word(r.team.platform, locale)
     return message(
         r.surface, locale, key, title=title, team=r.team.name, when=when, reason=reason, cmd=cmd

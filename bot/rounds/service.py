@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from bot.backoff import Backoff
 from bot.core import Core
 from bot.messages import ConversationRef
 from bot.models import Round, RoundStatus, Team
@@ -25,12 +26,13 @@ class RoundService:
     Args:
         core: The wired context.
         owner: Names this process in its delivery claims (see ``Fanout``).
+        backoff: The retry schedule of failed deliveries (``Fanout``'s default if None).
     """
 
-    def __init__(self, core: Core, owner: str = ""):
+    def __init__(self, core: Core, owner: str = "", backoff: Backoff | None = None):
         self.core = core
         self.lifecycle = Lifecycle(core)
-        self.fanout = Fanout(core, owner=owner)
+        self.fanout = Fanout(core, backoff, owner=owner)
         self.reconciler = Reconciler(core, self.lifecycle, self.fanout)
 
     # recording ---------------------------------------------------------------------------
