@@ -99,10 +99,12 @@ class Workers:
 
     Args:
         store: The store; each worker thread opens its own connection on first use.
+        busy_ms: How long work without a deadline waits for another process's lock.
     """
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, busy_ms: int = DEFAULT_BUSY_MS):
         self.store = store
+        self.busy_ms = busy_ms
         self._pools = {
             lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-{lane.value}")
             for lane in Lane
@@ -118,7 +120,9 @@ class Workers:
         """Run ``fn(*args)`` on the lane's thread (see :class:`Db`)."""
         until = None if deadline is None else time.monotonic() + deadline
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pools[lane], _guarded, self.store, fn, args, until)
+        return await loop.run_in_executor(
+            self._pools[lane], _guarded, self.store, fn, args, until, self.busy_ms
+        )
 
     def close(self) -> None:
         """Close each worker's connection on its own thread, then stop the threads."""
@@ -128,21 +132,23 @@ class Workers:
 
 
 def _guarded(
-    store: Store, fn: Callable[..., T], args: tuple[object, ...], until: float | None
+    store: Store,
+    fn: Callable[..., T],
+    args: tuple[object, ...],
+    until: float | None,
+    busy_ms: int = DEFAULT_BUSY_MS,
 ) -> T:
     # Runs on the thread that owns the connection. A deadline bounds the lock wait: the
     # busy timeout is what is left, so a person gets an answer in time either way.
+    wait_ms = busy_ms
     if until is not None:
-        left_ms = (until - time.monotonic()) * 1000
-        if left_ms < MIN_BUSY_MS:
+        wait_ms = int((until - time.monotonic()) * 1000)
+        if wait_ms < MIN_BUSY_MS:
             raise DbBusyError("the deadline passed before the work could start")
-        store.set_busy_timeout(int(left_ms))
+    store.set_busy_timeout(wait_ms)
     try:
         return fn(*args)
     except sqlite3.OperationalError as exc:
         if _locked(exc):
             raise DbBusyError(str(exc)) from exc
         raise
-    finally:
-        if until is not None:
-            store.set_busy_timeout(DEFAULT_BUSY_MS)

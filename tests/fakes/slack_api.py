@@ -222,6 +222,7 @@ class FakeSlackWebAPI:
     # handlers ----------------------------------------------------------------------------
     async def _respond(self, request: web.Request) -> web.Response:
         self.responses.append(await request.json())
+        await self._notify()
         return web.Response(text="ok")
 
     async def _args(self, request: web.Request) -> dict[str, Any]:
