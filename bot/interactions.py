@@ -129,7 +129,10 @@ class Interactions:
             except Exception as exc:
                 log.warning("roster of team %s not read: %s", found.team.id, type(exc).__name__)
             else:
-                await self.core.run(self._roster, found.team.id, found.rnd.id, actors)
+                # Written only when the platform confirms the person is there: a refusal
+                # leaves the database as it was.
+                if any(a.user_id == event.actor.user_id for a in actors):
+                    await self.core.run(self._roster, found.team.id, found.rnd.id, actors)
         return await self.core.run(self._form_now, event, lane=Lane.INTERACTIVE, deadline=DEADLINE)
 
     def _form_now(self, event: FormRequested) -> Reply:

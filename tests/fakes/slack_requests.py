@@ -96,7 +96,7 @@ class SlackRequests:
         }
         return self.sign(urlencode(form), "application/x-www-form-urlencoded")
 
-    def _interactive(self, payload: dict[str, Any]) -> SignedRequest:
+    def interactive(self, payload: dict[str, Any]) -> SignedRequest:
         return self.sign(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
@@ -106,7 +106,7 @@ class SlackRequests:
     ) -> SignedRequest:
         """A press of the round's answer button."""
         n = next(_ids)
-        return self._interactive(
+        return self.interactive(
             {
                 "type": "block_actions",
                 "team": {"id": "T1", "domain": "fake"},
@@ -152,7 +152,7 @@ class SlackRequests:
                 state["selected_option"] = options[0] if options else None
             values[block["block_id"]] = {element["action_id"]: state}
         n = next(_ids)
-        return self._interactive(
+        return self.interactive(
             {
                 "type": "view_submission",
                 "team": {"id": "T1", "domain": "fake"},

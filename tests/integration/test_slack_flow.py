@@ -4,106 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
-
-from adapters.server import build_server
-from adapters.slack.app import SlackAdapter
-from bot.clock import ManualClock
-from bot.models import Round
-from bot.settings import Settings
-from tests.fakes.slack_api import FakeSlackWebAPI
-from tests.fakes.slack_requests import SignedRequest, SlackRequests
+from tests.fakes.slack_world import Slack, answers_for, slack_fixture  # noqa: F401
 from tests.fakes.specs import specs_dir_fixture  # noqa: F401
-from tests.harness import Bot, make_bot
-
-SECRET = "test-signing-secret"
-MEMBERS = ["U1", "U2", "U3", "U4", "U5"]
-
-
-@dataclass
-class Slack:
-    """Everything one test needs: the fake workspace, the server client and the core."""
-
-    api: FakeSlackWebAPI
-    http: TestClient[Any, Any]
-    adapter: SlackAdapter
-    lc: Bot
-    clock: ManualClock
-    req: SlackRequests
-
-    async def send(self, request: SignedRequest) -> tuple[int, str]:
-        """POST a signed request to /slack/events and wait for the work after the ack."""
-        response = await self.http.post(
-            "/slack/events", data=request.body.encode(), headers=request.headers
-        )
-        body = await response.text()
-        await self.adapter.drain()
-        return response.status, body
-
-    async def command(self, text: str, user: str = "UMGR", channel: str = "C1") -> dict[str, Any]:
-        status, body = await self.send(
-            self.req.command(text, user_id=user, channel_id=channel, channel_name="wijkteam")
-        )
-        assert status == 200
-        return json.loads(body) if body else {}
-
-    def open_round(self, channel: str = "C1") -> Round:
-        team = self.lc.store.directory.team_by_conversation("slack", channel)
-        assert team is not None
-        rnd = self.lc.store.rounds.open_round_of(team.id)
-        assert rnd is not None
-        return rnd
-
-    def last_view(self) -> dict[str, Any]:
-        return dict(self.api.of("views.open")[-1].args["view"])
-
-
-@pytest.fixture
-async def slack(specs_dir: Path) -> AsyncIterator[Slack]:
-    async with FakeSlackWebAPI(specs_dir) as api:
-        for user in [*MEMBERS, "UMGR", "UCOACH"]:
-            api.add_user(user, f"naam-{user}")
-        api.add_user("UHELPER", "een andere bot", is_bot=True)
-        api.add_channel("C1", [*MEMBERS, "UMGR", "UHELPER"])
-        api.add_channel("C3", ["U1", "UMGR"])
-        clock = ManualClock(datetime(2027, 1, 11, 8, 0, tzinfo=UTC))
-        adapter = SlackAdapter(
-            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=0
-        )
-        lc = make_bot(None, Settings(env="test", admins="slack:UMGR"), clock, {"slack": adapter})
-        async with TestClient(
-            TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
-        ) as http:
-            yield Slack(
-                api,
-                http,
-                adapter,
-                lc,
-                clock,
-                SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/"),
-            )
-        lc.store.close()
-        assert api.violations == [], "every call must respect the spec and Block Kit limits"
-
-
-def answers_for(view: dict[str, Any], text: str = "Prima samenwerking") -> dict[str, str]:
-    out = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        qid = block["block_id"].removeprefix("q:")
-        out[qid] = (
-            text if element["type"] == "plain_text_input" else element["options"][-1]["value"]
-        )
-    return out
 
 
 async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
