@@ -104,12 +104,14 @@ class SlackAdapter(SlackOutbound):
             # Nothing of an unsigned or stale request is parsed, stored or logged.
             return web.Response(status=401)
         try:
-            response = await self.app.async_dispatch(await to_bolt_request(request))
+            parsed = await to_bolt_request(request)
+            tr.check_envelope(parsed.body)
         except Exception as exc:
-            # Signed, but not a body bolt can parse (payload=null, [1], broken JSON).
+            # Signed, but not a body bolt can read (payload=null, [1], broken JSON, actions
+            # that are not a list...): refused before bolt trips over it.
             log.warning("unreadable slack request refused: %s", type(exc).__name__)
             return web.Response(status=400, headers={"X-Slack-No-Retry": "1"})
-        return await to_aiohttp_response(response)
+        return await to_aiohttp_response(await self.app.async_dispatch(parsed))
 
     async def start(self) -> None:
         """Connect Socket Mode when an app token is configured."""

@@ -54,6 +54,45 @@ def read(mapper: Callable[..., T], *args: Any) -> T:
         raise MalformedError(type(exc).__name__) from exc
 
 
+# The parts of a payload slack-bolt reads itself to pick a listener, with the shape it expects.
+_DICTS = ("user", "team", "channel", "container", "enterprise", "view", "event", "message")
+
+
+def check_envelope(body: Any) -> None:
+    """Refuse a payload whose envelope slack-bolt could not read (it would fail inside).
+
+    Raises:
+        MalformedError: The body is not an object, or a field bolt reads has the wrong shape.
+    """
+    if not isinstance(body, dict):
+        raise MalformedError("not an object")
+    for name in _DICTS:
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            raise MalformedError(name)
+    if "type" in body and not isinstance(body["type"], str | None):
+        raise MalformedError("type")
+    actions = body.get("actions")
+    if actions is not None and not (
+        isinstance(actions, list)
+        and all(isinstance(a, dict) and isinstance(a.get("action_id"), str) for a in actions)
+    ):
+        raise MalformedError("actions")
+    if body.get("type") in ("block_actions", "interactive_message") and not actions:
+        raise MalformedError("no actions")  # bolt reads actions[0] of every action payload
+    view = body.get("view") or {}
+    state = view.get("state")
+    if state is not None:
+        values = state.get("values") if isinstance(state, dict) else None
+        if not isinstance(values, dict) or not all(
+            isinstance(v, dict) and all(isinstance(e, dict) for e in v.values())
+            for v in values.values()
+        ):
+            raise MalformedError("view.state")
+    for name in ("callback_id", "command", "event_id", "trigger_id", "text"):
+        if body.get(name) is not None and not isinstance(body[name], str):
+            raise MalformedError(name)
+
+
 def first_input(body: dict[str, Any]) -> str | None:
     """Return the question id of a submitted modal's first input (for a form-wide error)."""
     for block in (body.get("view") or {}).get("blocks") or []:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,6 +76,14 @@ class Slack:
 @pytest.fixture(name="slack")
 async def slack_fixture(specs_dir: Path) -> AsyncIterator[Slack]:
     """The workspace: channels C1 (five members, the manager, a bot) and C3 (U1, the manager)."""
+    async with slack_world(specs_dir) as world:
+        yield world
+        assert world.api.violations == [], "every call must respect the spec and Block Kit limits"
+
+
+@asynccontextmanager
+async def slack_world(specs_dir: Path) -> AsyncIterator[Slack]:
+    """The workspace of :func:`slack_fixture`, for tests that drive their own event loop."""
     async with FakeSlackWebAPI(specs_dir) as api:
         for user in [*MEMBERS, "UMGR", "UCOACH"]:
             api.add_user(user, f"naam-{user}")
@@ -98,7 +107,6 @@ async def slack_fixture(specs_dir: Path) -> AsyncIterator[Slack]:
                 SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/"),
             )
         lc.store.close()
-        assert api.violations == [], "every call must respect the spec and Block Kit limits"
 
 
 def answers_for(view: dict[str, Any], text: str = "Prima samenwerking") -> dict[str, str]:
