@@ -278,3 +278,15 @@ def test_every_error_key_exists_in_both_languages(library: Library) -> None:
         err = fails(text, library)
         for locale in ("nl", "en"):
             assert t(err.key, locale, cmd="/reflectie", **err.params)
+
+
+@pytest.mark.parametrize("word", ["²", "١", "٣", "５", "4²"])
+def test_only_ascii_digits_count_as_a_number(word: str, library: Library) -> None:
+    assert fails(f"instellingen dagen {word}", library).key == "commands.settings.bad_days"
+
+
+@pytest.mark.parametrize("word", ["١١-٠١-٢٠٢٧", "２０２７-０１-１１", "2027-01-1١"])
+def test_only_ascii_digits_make_a_date(word: str) -> None:
+    with pytest.raises(ParseError) as refused:
+        parse_date(word)
+    assert refused.value.key == "commands.error.not_a_date"

@@ -10,6 +10,7 @@ from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
 from bot.models import RoundStatus
 from bot.rounds.answering import record_answers
+from bot.rounds.starting import ProgrammeOutcome
 from tests.conftest import make_team
 from tests.harness import Bot
 
@@ -224,3 +225,36 @@ async def test_programme_round_opens_every_team_without_an_open_round(
     assert len({r.batch_id for r in started}) == 1
     posts = [where for where, _ in console.transcript if not where.startswith("@")]
     assert sorted(posts) == [f"#t{i:02}" for i in range(20)]  # each channel once, none lost
+
+
+async def test_a_programme_round_is_one_batch_whose_set_the_programme_decides(
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    for i in range(4):
+        make_team(lc, console, team_id=f"t{i}", size=2)
+    # One team had its start already: the programme still gets the start round, not a
+    # fresh-up taken from whichever team the command was typed in.
+    early = await lc.start_round("t0", "start", None, clock.now())
+    await lc.close_round(early.id, early.closes_at)
+    clock.set(early.closes_at)
+    first = lc.rounds.start_programme("prog", None, None, clock.now())
+    assert first.outcome is ProgrammeOutcome.DONE and first.set_id == "freshup"
+    assert len(first.started) == 4 and len({r.batch_id for r in first.started}) == 1
+    # Asked again while the posts are still queued: nothing changes.
+    again = lc.rounds.start_programme("prog", None, None, clock.now())
+    assert again.outcome is ProgrammeOutcome.RUNNING and again.started == []
+    await lc.rounds.deliver(clock.now())
+    # A team added since (or one that had another round open) gets the same set, once.
+    make_team(lc, console, team_id="t9", size=2)
+    filled = lc.rounds.start_programme("prog", "freshup", None, clock.now())
+    assert filled.outcome is ProgrammeOutcome.FILLED
+    assert [r.team_id for r in filled.started] == ["t9"]
+    assert filled.started[0].batch_id == first.started[0].batch_id
+    await lc.rounds.deliver(clock.now())
+    assert lc.rounds.start_programme("prog", None, None, clock.now()).outcome is (
+        ProgrammeOutcome.EVERYWHERE
+    )
+    other = lc.rounds.start_programme("prog", "wrapup", None, clock.now())
+    assert other.outcome is ProgrammeOutcome.OTHER_SET and other.started == []
+    posts = [w for w, _ in console.transcript if w.startswith("#t") and w[-1] not in "↳✎"]
+    assert sorted(posts) == sorted(["#t0", *(f"#t{i}" for i in range(4)), "#t9"])
