@@ -33,10 +33,10 @@ from prompts.views import HomeView
 log = logging.getLogger(__name__)
 # Slack waits 3 s for an acknowledgement and shows an error after that; the core's database
 # work for one event gets this long, waiting for a lock included, so the answer is always in time.
-DEADLINE = 1.8
+DEADLINE = 1.5
 # Recording an event id for redelivery dedupe is worth only a short wait: when the database is
 # locked the event is handled (or, for Slack's Events API, redelivered) without it.
-DEDUPE_DEADLINE = 0.3
+DEDUPE_DEADLINE = 0.2
 
 
 class Interactions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,7 +33,9 @@ def open_db(path: Path | str | None = None) -> Database:
         file = Path(path)
         file.parent.mkdir(parents=True, exist_ok=True)
         fresh = not file.exists()
-        db = Database(file, strict=True)
+        # Each connection is used by one thread only (see Store); allowing other threads lets
+        # shutdown close the connections of worker threads that have already ended.
+        db = Database(sqlite3.connect(str(file), check_same_thread=False), strict=True)
         if fresh:
             # Answers are personal data: only the service account may read the file.
             os.chmod(file, 0o600)

@@ -176,6 +176,13 @@ class Store:
         """Close the calling thread's connection (worker threads close their own)."""
         self.close_this_thread()
 
+    def close_everywhere(self) -> None:
+        """Close every connection, once the threads that used them have stopped."""
+        with self._guard:
+            left, self._open = self._open, []
+        for db in left:
+            db.close()
+
 
 def open_store(path: Path | str | None = None) -> Store:
     """Open (and migrate) the database at ``path`` (None: in memory) and return its Store."""

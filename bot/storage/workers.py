@@ -94,8 +94,14 @@ class Inline:
         self.store.close()
 
 
+# People wait on the interactive lane: while one request waits for a lock, the next must not
+# queue behind it, so that lane has a few threads. The background lane keeps one: its work is
+# ordered and nobody is waiting for it.
+THREADS = {"interactive": 4, "background": 1}
+
+
 class Workers:
-    """Database work on two threads, one per lane, each with its own connection.
+    """Database work on worker threads per lane, each thread with its own connection.
 
     Args:
         store: The store; each worker thread opens its own connection on first use.
@@ -106,7 +112,9 @@ class Workers:
         self.store = store
         self.busy_ms = busy_ms
         self._pools = {
-            lane: ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"db-{lane.value}")
+            lane: ThreadPoolExecutor(
+                max_workers=THREADS[lane.value], thread_name_prefix=f"db-{lane.value}"
+            )
             for lane in Lane
         }
 
@@ -125,10 +133,10 @@ class Workers:
         )
 
     def close(self) -> None:
-        """Close each worker's connection on its own thread, then stop the threads."""
+        """Stop the threads, each closing its own connection first."""
         for pool in self._pools.values():
-            pool.submit(self.store.close_this_thread).result()
             pool.shutdown(wait=True)
+        self.store.close_everywhere()
 
 
 def _guarded(
