@@ -81,7 +81,9 @@ class Interactions:
     def answers(self, event: AnswersSubmitted) -> Reply:
         """Store answers (committed before this returns) and confirm privately."""
         core, actor = self.core, event.actor
-        outcome = record_answers(core, event.round_id, actor, event.answers, core.clock.now())
+        outcome = record_answers(
+            core, event.round_id, actor, event.answers, core.clock.now(), event.cleared
+        )
         reply = Reply(
             ok=outcome.ok,
             errors=outcome.errors,

@@ -59,12 +59,19 @@ class FormRequested(BaseModel):
 
 
 class AnswersSubmitted(BaseModel):
-    """A person submitted answers; values are raw strings keyed by question id."""
+    """A person submitted answers; values are raw strings keyed by question id.
+
+    Attributes:
+        answers: What the person gave. A question absent here (or given an empty value)
+            keeps the answer stored earlier: an untouched field changes nothing.
+        cleared: Questions whose stored answer the person removed on purpose.
+    """
 
     kind: Literal["answers"] = "answers"
     actor: Actor
     round_id: int
     answers: dict[str, str]
+    cleared: list[str] = Field(default_factory=list)
 
 
 class ConversationJoined(BaseModel):

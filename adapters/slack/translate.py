@@ -94,20 +94,30 @@ def _element_value(element: dict[str, Any]) -> str | None:
 
 
 def view_to_inbound(body: dict[str, Any]) -> AnswersSubmitted | None:
-    """Map a modal submission to ``AnswersSubmitted``; unanswered questions are left out."""
+    """Map a modal submission to ``AnswersSubmitted``.
+
+    The modal is prefilled with the person's answers, so an input that comes back empty was
+    emptied on purpose: it goes into ``cleared``. Only inputs the view has are mapped.
+    """
     view = body.get("view") or {}
     metadata = str(view.get("private_metadata") or "")
     if not metadata.isdigit():
         return None
     answers: dict[str, str] = {}
+    cleared: list[str] = []
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
         if not block_id.startswith(BLOCK_PREFIX):
             continue
-        for element in elements.values():
-            value = _element_value(element)
-            if value is not None and value.strip():
-                answers[block_id.removeprefix(BLOCK_PREFIX)] = value
-    return AnswersSubmitted(actor=_user(body), round_id=int(metadata), answers=answers)
+        qid = block_id.removeprefix(BLOCK_PREFIX)
+        values = [_element_value(element) for element in elements.values()]
+        given = [v for v in values if v is not None and v.strip()]
+        if given:
+            answers[qid] = given[0]
+        else:
+            cleared.append(qid)
+    return AnswersSubmitted(
+        actor=_user(body), round_id=int(metadata), answers=answers, cleared=cleared
+    )
 
 
 def errors_to_slack(errors: dict[str, str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -57,11 +58,18 @@ def _problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
 
 
 def record_answers(
-    core: Core, round_id: int, actor: Actor, answers: dict[str, str], now: datetime
+    core: Core,
+    round_id: int,
+    actor: Actor,
+    answers: dict[str, str],
+    now: datetime,
+    cleared: Iterable[str] = (),
 ) -> AnswerOutcome:
     """Validate and store one person's answers to an open round, atomically.
 
-    Empty values clear an earlier answer. In an anonymous team no respondent is stored
+    A question left out (or left empty) keeps its earlier answer; only the ``cleared``
+    ones lose it, since clearing is an explicit choice. Values are normalised first (an
+    option's number or words become its id). In an anonymous team no respondent is stored
     and times are kept to the day; the edit key stops linking once the round closes.
 
     Args:
@@ -70,6 +78,7 @@ def record_answers(
         actor: Who answers.
         answers: Raw values keyed by question id.
         now: The moment of submission.
+        cleared: Questions whose earlier answer the person removes.
     """
     store = core.store
     rnd = store.rounds.round(round_id)
@@ -80,17 +89,24 @@ def record_answers(
     if refusal or rnd is None or team is None:
         return AnswerOutcome(False, refusal or t("answer.unknown_round", locale))
     questions = {q.question_id: q for q in store.answers.round_questions(round_id)}
-    given = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
-    errors = {qid: t("answer.unknown_question", locale) for qid in given if qid not in questions}
+    raw = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
+    errors = {
+        qid: t("answer.unknown_question", locale)
+        for qid in [*raw, *cleared]
+        if qid not in questions
+    }
+    given = {qid: questions[qid].normalise(v) for qid, v in raw.items() if qid in questions}
     for qid, value in given.items():
-        if qid in questions and (problem := questions[qid].problem(value)):
+        if problem := questions[qid].problem(value):
             errors[qid] = _problem_text(problem, value, locale)
     if errors:
         return AnswerOutcome(False, next(iter(errors.values())), errors)
     key = edit_key(store.rounds.secret(round_id) or "", member.id)
     earlier = store.answers.answers_by_key(round_id, key)
-    if not given and not earlier:
-        return AnswerOutcome(False, t("answer.empty", locale))
+    removed = [qid for qid in dict.fromkeys(cleared) if qid in earlier and qid not in given]
+    if not given and not removed:
+        key_name = "answer.unchanged" if earlier else "answer.empty"
+        return AnswerOutcome(bool(earlier), t(key_name, locale))
     anonymous = rnd.anonymity is Anonymity.ANONYMOUS
     stamp = now.date().isoformat() if anonymous else iso(now)
     respondent = {
@@ -109,8 +125,7 @@ def record_answers(
         }
         for qid, value in given.items()
     ]
-    cleared = [qid for qid in earlier if qid not in given]
-    store.answers.save_answers(round_id, member.id, key, rows, cleared, stamp[:10])
+    store.answers.save_answers(round_id, member.id, key, rows, removed, stamp[:10])
     when = format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale)
     key_name = "answer.updated" if earlier else "answer.saved"
     return AnswerOutcome(True, t(key_name, locale, when=when), updated=bool(earlier))
