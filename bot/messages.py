@@ -101,6 +101,8 @@ class Reply(BaseModel):
         public: Posted in the conversation for everyone.
         form: A form (Slack modal, Teams card) to show the person.
         errors: Per-question validation messages; the form stays open.
+        confirm: When the reply asks to confirm: the command text that confirms it
+            (``stop ja``), which a button carries or a text chat runs on ``ja``.
     """
 
     ok: bool = True
@@ -108,3 +110,4 @@ class Reply(BaseModel):
     public: Rendered | None = None
     form: Rendered | None = None
     errors: dict[str, str] = Field(default_factory=dict)
+    confirm: str | None = None

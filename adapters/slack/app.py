@@ -17,7 +17,14 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
-from bot.messages import Actor, ConversationJoined, HomeRequested, Rendered, Reply
+from bot.messages import (
+    Actor,
+    CommandInvoked,
+    ConversationJoined,
+    HomeRequested,
+    Rendered,
+    Reply,
+)
 from bot.ports import DeliveryError, InteractionPort
 from prompts.render import message
 
@@ -76,6 +83,7 @@ class SlackAdapter(SlackOutbound):
         self.app.middleware(self._drop_redeliveries)
         self.app.command("/reflectie")(self._on_command)
         self.app.action(tr.OPEN_FORM)(self._on_open_form)
+        self.app.action(tr.CONFIRM)(self._on_confirm)
         self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home)
         self.app.event("member_joined_channel")(self._on_joined)
@@ -216,6 +224,21 @@ class SlackAdapter(SlackOutbound):
             )
         elif reply.message:
             await self._tell(event.actor, reply.message, body.get("response_url"))
+
+    async def _on_confirm(self, ack: Ack, body: dict[str, Any]) -> None:
+        await ack()
+        event = tr.confirm_to_inbound(body)
+        if event is not None:
+            self._spawn(self._confirmed(event, body.get("response_url")))
+
+    async def _confirmed(self, event: CommandInvoked, response_url: str | None) -> None:
+        # The button's command runs like a typed one; its reply replaces the question.
+        reply = await self.core.handle(event)
+        if reply.message and response_url:
+            await AsyncWebhookClient(response_url).send(
+                replace_original=True, **self._private(reply.message)
+            )
+        await self._show(reply, event.conversation.external_id, None)
 
     async def _on_submit(self, ack: Ack, body: dict[str, Any]) -> None:
         event = tr.view_to_inbound(body)

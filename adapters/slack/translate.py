@@ -21,6 +21,7 @@ from prompts.render import slack_escape
 PLATFORM = "slack"
 OPEN_FORM = "reflectie.open_form"
 ANSWER_FORM = "reflectie.answer_form"
+CONFIRM = "reflectie.confirm"
 BLOCK_PREFIX = "q:"
 # Slack escapes mentions as <@U123|name> (or <@U123> when the name is withheld).
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
@@ -82,6 +83,24 @@ def action_to_inbound(body: dict[str, Any]) -> FormRequested | None:
     for action in body.get("actions") or []:
         if action.get("action_id") == OPEN_FORM and str(action.get("value", "")).isdigit():
             return FormRequested(actor=_user(body), round_id=int(action["value"]))
+    return None
+
+
+def confirm_to_inbound(body: dict[str, Any]) -> CommandInvoked | None:
+    """Map a press of a confirm button to the command it carries (``stop ja``).
+
+    The command runs as if typed in the channel the question was asked in, so the core
+    checks again who may do it. None when the press has no command or channel.
+    """
+    channel = body.get("channel") or {}
+    channel_id = channel.get("id") or (body.get("container") or {}).get("channel_id")
+    for action in body.get("actions") or []:
+        if action.get("action_id") == CONFIRM and action.get("value") and channel_id:
+            return CommandInvoked(
+                actor=_user(body),
+                conversation=conversation(str(channel_id), channel.get("name")),
+                text=str(action["value"]),
+            )
     return None
 
 

@@ -81,6 +81,7 @@ def _contexts() -> dict[str, dict[str, object]]:
     )
     return {
         "message": {"text": "Hallo"},
+        "confirm": {"text": "Zeker?", "command": "stop ja", "button": "Ja, stop"},
         "round_open": {"round": _round()},
         "round_update": {"round": _round("closed")},
         "form": {"round": _round()},
