@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -53,7 +52,8 @@ def _refusal(rnd: Round | None, now: datetime, locale: str) -> str | None:
     return None
 
 
-def _problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
+def problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
+    """Return why ``value`` is no answer, in words (the same on every surface)."""
     return t(f"answer.{problem.value}", locale, length=len(value), max=MAX_TEXT)
 
 
@@ -98,7 +98,7 @@ def record_answers(
     given = {qid: questions[qid].normalise(v) for qid, v in raw.items() if qid in questions}
     for qid, value in given.items():
         if problem := questions[qid].problem(value):
-            errors[qid] = _problem_text(problem, value, locale)
+            errors[qid] = problem_text(problem, value, locale)
     if errors:
         return AnswerOutcome(False, next(iter(errors.values())), errors)
     key = edit_key(store.rounds.secret(round_id) or "", member.id)
@@ -116,7 +116,7 @@ def record_answers(
     }[rnd.anonymity]
     rows = [
         {
-            "id": str(uuid.uuid4()),
+            "id": store.answers.new_response_id(),
             "question_id": qid,
             "respondent": respondent,
             "value": value,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,14 +25,16 @@ class Store:
 
     Args:
         db: An open, migrated database (see :func:`open_store` for the usual way in).
+        seeded: Source of pseudonyms and response keys for a repeatable demo; None (always,
+            outside the demo) means unguessable random ones.
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, seeded: random.Random | None = None):
         self.db = db
         self.rounds = RoundStore(db)
-        self.answers = AnswerStore(db)
+        self.answers = AnswerStore(db, _seeded_ids(seeded) if seeded else None)
         self.directory = Directory(db)
-        self.people = People(db)
+        self.people = People(db, (lambda: f"p-{seeded.getrandbits(32):08x}") if seeded else None)
         self.outbox = Outbox(db)
         self.events = EventStore(db)
         self.retention = RetentionStore(db)
@@ -46,6 +50,15 @@ class Store:
         self.db.close()
 
 
-def open_store(path: Path | str | None = None) -> Store:
-    """Open (and migrate) the database at ``path`` (None: in memory) and return its Store."""
-    return Store(open_db(path))
+def _seeded_ids(seeded: random.Random) -> Callable[[], str]:
+    return lambda: str(uuid.UUID(int=seeded.getrandbits(128), version=4))
+
+
+def open_store(path: Path | str | None = None, seeded: random.Random | None = None) -> Store:
+    """Open (and migrate) the database at ``path`` (None: in memory) and return its Store.
+
+    Args:
+        path: The SQLite file; None for an in-memory database.
+        seeded: Only for the demo: makes pseudonyms and response keys repeatable.
+    """
+    return Store(open_db(path), seeded)
