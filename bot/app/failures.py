@@ -10,9 +10,13 @@ from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-import click
 import typer
 from typer.core import TyperGroup
+
+try:  # typer 0.2x carries its own copy of click; older ones use click itself
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover
+    from click import exceptions as click  # type: ignore[no-redef]
 
 from bot.settings import SettingsError, requested_locale
 from prompts.catalog import LOCALES, t
@@ -96,7 +100,7 @@ def lang_in(args: Sequence[str]) -> str:
     return asked if asked in LOCALES else requested_locale()
 
 
-def _command(ctx: click.Context | None) -> str:
+def _command(ctx: Any) -> str:
     names = []
     while ctx is not None and ctx.parent is not None:
         names.append(ctx.info_name or "")
@@ -150,12 +154,12 @@ class ReflectiebotGroup(TyperGroup):
         _debug.set(debug)
         try:
             code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:
+        except click.NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
         except click.UsageError as exc:
             code = _fail(usage_text(exc, argv, locale), USER_ERROR)
-        except click.Abort:
+        except typer.Abort:
             code = _fail(t("cli.aborted", locale), CRASH)
         except click.ClickException as exc:
             exc.show()
