@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -156,8 +157,12 @@ def chat(
 
     locale = cli_locale(lang) if lang else None
     try:
-        asyncio.run(run_chat(usable_db(db), user, out, locale))
+        asyncio.run(run_chat(usable_db(db), user, Console(), locale))
     except KeyboardInterrupt:
-        # Ctrl-C is how people leave a terminal program: end cleanly, nothing is lost.
+        # Ctrl-C is how people leave a terminal program; the database is closed by now.
+        # The thread still waiting for a line cannot be woken, and at shutdown Python would
+        # wait for (or abort on) it, so the process ends here.
         typer.echo()
-        raise typer.Exit(0) from None
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
