@@ -179,7 +179,13 @@ class Interactions:
         """Store answers (committed before this returns) and confirm privately."""
         core, actor = self.core, event.actor
         outcome = record_answers(
-            core, event.round_id, actor, event.answers, core.clock.now(), event.form_token
+            core,
+            event.round_id,
+            actor,
+            event.answers,
+            core.clock.now(),
+            event.form_token,
+            cleared=event.cleared,
         )
         reply = Reply(
             ok=outcome.ok,

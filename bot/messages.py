@@ -76,7 +76,13 @@ def token_round_id(token: str) -> int | None:
 
 
 class AnswersSubmitted(BaseModel):
-    """A person submitted answers; values are raw strings keyed by question id."""
+    """A person submitted answers; values are raw strings keyed by question id.
+
+    Attributes:
+        answers: What the person gave. A question absent here (or given an empty value)
+            keeps the answer stored earlier: an untouched field changes nothing.
+        cleared: Questions whose stored answer the person removed on purpose.
+    """
 
     kind: Literal["answers"] = "answers"
     actor: Actor
@@ -84,6 +90,7 @@ class AnswersSubmitted(BaseModel):
     answers: dict[str, str]
     form_token: str | None = Field(default=None, max_length=80)
     """The signed round id the form carried (see ``bot.rounds.access``)."""
+    cleared: list[str] = Field(default_factory=list)
 
 
 class ConversationJoined(BaseModel):
@@ -114,6 +121,8 @@ class Reply(BaseModel):
         form: A form (Slack modal, Teams card) to show the person.
         errors: Per-question validation messages; the form stays open.
         form_token: The signed round id of the form shown, to come back with its answers.
+        confirm: When the reply asks to confirm: the command text that confirms it
+            (``stop ja``), which a button carries or a text chat runs on ``ja``.
     """
 
     ok: bool = True
@@ -122,3 +131,4 @@ class Reply(BaseModel):
     form: Rendered | None = None
     errors: dict[str, str] = Field(default_factory=dict)
     form_token: str | None = None
+    confirm: str | None = None

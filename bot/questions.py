@@ -11,6 +11,12 @@ MAX_TEXT = 2000
 SCALE_VALUES = ("1", "2", "3", "4", "5")
 
 
+def _starts_with_words(text: str, start: str) -> bool:
+    # "time" starts "time: deadlines", but "tim" does not: only whole words count.
+    after = text[len(start) : len(start) + 1]
+    return bool(start) and text.startswith(start) and not after.isalnum()
+
+
 class Kind(StrEnum):
     """How a question is answered."""
 
@@ -71,6 +77,33 @@ class Answerable(BaseModel):
     def answer_values(self) -> list[str]:
         """Return the stored values a closed question accepts (empty for text)."""
         return list(SCALE_VALUES) if self.kind is Kind.SCALE else self.option_ids()
+
+    def normalise(self, value: str) -> str:
+        """Return the stored form of what a person typed or picked, or the input when none fits.
+
+        A choice accepts the option's id, its 1-based number, or its text in Dutch or
+        English, case-insensitively; the text may be shortened to its first words ("time"
+        for "Time: deadlines, planning and rhythm") as long as one option fits. Every
+        surface (chat, Slack, Teams) goes through this, so one rule holds everywhere.
+        """
+        value = value.strip()
+        if self.kind is not Kind.CHOICE:
+            return value
+        wanted = value.casefold()
+        ids = self.option_ids()
+        if value.isdigit() and 1 <= int(value) <= len(ids):
+            return ids[int(value) - 1]
+        for option in self.options:
+            texts = (option.id, option.text.nl, option.text.en)
+            if wanted in (t.casefold().rstrip(".") for t in texts):
+                return option.id
+        starts = {
+            o.id
+            for o in self.options
+            for text in (o.text.nl, o.text.en)
+            if _starts_with_words(text.casefold(), wanted)
+        }
+        return starts.pop() if len(starts) == 1 else value
 
     def problem(self, value: str) -> AnswerProblem | None:
         """Return why ``value`` is not an answer to this question, or None when it is."""

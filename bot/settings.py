@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from datetime import date, time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -13,6 +14,45 @@ from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from prompts.catalog import norm_locale, t
+
+LOCALES = ("nl", "en")
+PREFIX = "REFLECTIEBOT_"
+# pydantic's own error types, each said in the reader's language (``settings.<key>``).
+_PYDANTIC_ERRORS = {
+    "int_parsing": "not_a_number",
+    "int_type": "not_a_number",
+    "int_from_float": "not_a_number",
+    "greater_than_equal": "too_small",
+    "greater_than": "too_small",
+    "less_than_equal": "too_big",
+    "less_than": "too_big",
+    "literal_error": "choose",
+    "time_parsing": "bad_time",
+    "time_type": "bad_time",
+    "bool_parsing": "bad_bool",
+    "bool_type": "bad_bool",
+}
+
+
+def _parts(value: str) -> list[str]:
+    return [p.strip() for p in value.split(",") if p.strip()]
+
+
+def _listed(values: list[str]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_admin(text: str) -> bool:
+    platform, _, user = text.partition(":")
+    return platform in ("slack", "teams", "console") and bool(user)
 
 
 class SettingsError(Exception):
@@ -74,6 +114,16 @@ class Settings(BaseSettings):
         default=None, validation_alias=_alias("CONNECTIONS__SERVICE_CONNECTION__SETTINGS__TENANTID")
     )
 
+    @field_validator("locale", mode="before")
+    @classmethod
+    def _locale(cls, value: object) -> object:
+        # REFLECTIEBOT_LOCALE=EN means English; anything else is named in the people's words.
+        if isinstance(value, str):
+            if value.strip().lower() not in LOCALES:
+                raise PydanticCustomError("settings.bad_locale", "bad locale", {"value": value})
+            return value.strip().lower()
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
@@ -88,22 +138,18 @@ class Settings(BaseSettings):
     @field_validator("extra_closed_days")
     @classmethod
     def _dates(cls, value: str) -> str:
-        for part in filter(None, (p.strip() for p in value.split(","))):
-            try:
-                date.fromisoformat(part)
-            except ValueError:
-                raise PydanticCustomError(
-                    "settings.bad_date", "bad date", {"value": part}
-                ) from None
+        bad = [part for part in _parts(value) if not _is_iso_date(part)]
+        if bad:
+            raise PydanticCustomError("settings.bad_date", "bad date", {"value": _listed(bad)})
         return value
 
     @field_validator("admins")
     @classmethod
     def _admins(cls, value: str) -> str:
-        for part in filter(None, (p.strip() for p in value.split(","))):
-            platform, _, user = part.partition(":")
-            if platform not in ("slack", "teams", "console") or not user:
-                raise PydanticCustomError("settings.bad_admin", "bad admin", {"value": part})
+        # Every wrong entry at once: "bram,slack:" has two problems, not one.
+        bad = [part for part in _parts(value) if not _is_admin(part)]
+        if bad:
+            raise PydanticCustomError("settings.bad_admin", "bad admin", {"value": _listed(bad)})
         return value
 
     def closed_days(self) -> set[date]:
@@ -139,25 +185,24 @@ class Settings(BaseSettings):
         """Whether the Teams adapter has credentials or runs anonymously (dev/test)."""
         return self.teams_client_id is not None or self.teams_anonymous
 
-    def cross_field_problems(self) -> list[str]:
-        """Return problems that involve more than one variable."""
+    def cross_field_problems(self, language: str | None = None) -> list[str]:
+        """Return problems that involve more than one variable, in ``language`` (or ours)."""
         problems: list[str] = []
+        lang = language or self.locale
         if (self.slack_bot_token is None) != (self.slack_signing_secret is None) and not (
             self._fake_slack and self.slack_signing_secret is not None
         ):
-            problems.append(t("settings.slack_pair", self.locale))
+            problems.append(t("settings.slack_pair", lang))
         teams = [self.teams_client_id, self.teams_client_secret, self.teams_tenant_id]
         if any(v is not None for v in teams) and not all(v is not None for v in teams):
-            problems.append(t("settings.teams_triple", self.locale))
+            problems.append(t("settings.teams_triple", lang))
         if self.env == "production":
             if self.slack_api_base_url:
-                problems.append(t("settings.dev_only", self.locale, var="SLACK_API_BASE_URL"))
+                problems.append(t("settings.dev_only", lang, var="SLACK_API_BASE_URL"))
             if self.teams_anonymous:
-                problems.append(
-                    t("settings.dev_only", self.locale, var="REFLECTIEBOT_TEAMS_ANONYMOUS")
-                )
+                problems.append(t("settings.dev_only", lang, var="REFLECTIEBOT_TEAMS_ANONYMOUS"))
         if self.close_time <= self.open_time:
-            problems.append(t("settings.close_before_open", self.locale))
+            problems.append(t("settings.close_before_open", lang))
         return problems
 
 
@@ -166,7 +211,12 @@ def _var_name(field: str) -> str:
     alias = info.validation_alias if info else None
     if isinstance(alias, AliasChoices):
         return str(alias.choices[0])
-    return f"REFLECTIEBOT_{field.upper()}"
+    return f"{PREFIX}{field.upper()}"
+
+
+def variable_names() -> list[str]:
+    """Return the name of every environment variable the settings read."""
+    return [_var_name(field) for field in Settings.model_fields]
 
 
 def requested_locale() -> str:
@@ -175,26 +225,67 @@ def requested_locale() -> str:
     return norm_locale(os.environ.get("REFLECTIEBOT_LOCALE"))
 
 
-def load_settings(**overrides: object) -> Settings:
+def unknown_variables(environ: dict[str, str] | None = None) -> list[tuple[str, str | None]]:
+    """Return ``(name, closest known name or None)`` for each unknown REFLECTIEBOT_ variable.
+
+    A misspelt variable (``REFLECTIEBOT_TIMEZON``) would otherwise be ignored silently.
+    """
+    known = variable_names()
+    names = sorted(os.environ if environ is None else environ)
+    found = []
+    for name in names:
+        upper = name.upper()
+        if upper.startswith(PREFIX) and upper not in known:
+            close = difflib.get_close_matches(upper, known, n=1, cutoff=0.6)
+            found.append((name, close[0] if close else None))
+    return found
+
+
+def _problem_text(err: Any, locale: str) -> str:
+    kind = str(err["type"])
+    field = str(err["loc"][0]) if err["loc"] else ""
+    ctx = dict(err.get("ctx") or {})
+    if kind.startswith("settings."):
+        return t(kind, locale, **ctx)
+    key = _PYDANTIC_ERRORS.get(kind, "bad_value")
+    limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), "")
+    info = Settings.model_fields.get(field)
+    choices = get_args(info.annotation) if info and key == "choose" else ()
+    return t(
+        f"settings.{key}",
+        locale,
+        value=err.get("input", ""),
+        limit=limit,
+        choices=", ".join(str(c) for c in choices),
+    )
+
+
+def load_settings(*, language: str | None = None, **overrides: object) -> Settings:
     """Read settings from the environment.
 
+    Args:
+        language: The language of the problems (default: REFLECTIEBOT_LOCALE's).
+        **overrides: Values that replace the environment's (``db=...``).
+
     Raises:
-        SettingsError: With every problem found, each naming its variable.
+        SettingsError: With every problem found, each naming its variable, in the language
+            of ``REFLECTIEBOT_LOCALE`` (or the ``locale`` override): wrong values, unknown
+            ``REFLECTIEBOT_`` variables and combinations that do not fit.
     """
-    locale = str(overrides.get("locale") or requested_locale())
+    locale = norm_locale(language or str(overrides.get("locale") or requested_locale()))
+    problems = [
+        t("settings.unknown_var", locale, var=name, close=close)
+        for name, close in unknown_variables()
+    ]
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            if str(err["type"]).startswith("settings."):
-                message = t(str(err["type"]), locale, **err.get("ctx", {}))
-            else:
-                message = str(err["msg"])
+            message = _problem_text(err, locale)
             problems.append(t("settings.problem", locale, var=_var_name(field), problem=message))
         raise SettingsError(problems) from None
-    problems = settings.cross_field_problems()
+    problems += settings.cross_field_problems(locale)
     if problems:
         raise SettingsError(problems)
     return settings

@@ -41,6 +41,11 @@ def plan_error_text(error: PlanError, locale: str | None, zone: tzinfo) -> str:
     for name in ("date", "start", "end"):
         if name in params:
             params[name] = format_day(date.fromisoformat(params[name]), locale)
+    if "round" in params:
+        params["round"] = phase_label(params["round"], params.pop("round_seq"), locale)
+    if error.key == "schedule.in_past":
+        for name in ("opens_at", "now"):
+            params[name] = format_moment(datetime.fromisoformat(params[name]), zone, locale)
     if error.key == "schedule.overlap":
         params["first"] = phase_label(params.pop("first"), params.pop("first_seq"), locale)
         params["second"] = phase_label(params.pop("second"), params.pop("second_seq"), locale)

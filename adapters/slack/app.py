@@ -17,7 +17,15 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
-from bot.messages import Actor, ConversationJoined, FormRequested, HomeRequested, Rendered, Reply
+from bot.messages import (
+    Actor,
+    CommandInvoked,
+    ConversationJoined,
+    FormRequested,
+    HomeRequested,
+    Rendered,
+    Reply,
+)
 from bot.ports import DbBusyError, DeliveryError, InteractionPort
 from prompts.render import message
 
@@ -76,6 +84,7 @@ class SlackAdapter(SlackOutbound):
         self.app.middleware(self._drop_redeliveries)
         self.app.command("/reflectie")(self._on_command)
         self.app.action(tr.OPEN_FORM)(self._on_open_form)
+        self.app.action(tr.CONFIRM)(self._on_confirm)
         self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home)
         self.app.event("member_joined_channel")(self._on_joined)
@@ -232,6 +241,23 @@ class SlackAdapter(SlackOutbound):
             await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
         elif reply.message:
             await self._tell(event.actor, reply.message, response_url)
+
+    async def _on_confirm(self, ack: Ack, body: dict[str, Any]) -> None:
+        event = tr.read(tr.confirm_to_inbound, body)
+        if event is None:
+            raise tr.MalformedError("no command in the confirmation")
+        response_url = tr.read(_optional_str, body, "response_url")
+        await ack()
+        self._spawn(self._confirmed(event, response_url))
+
+    async def _confirmed(self, event: CommandInvoked, response_url: str | None) -> None:
+        # The button's command runs like a typed one; its reply replaces the question.
+        reply = await self.core.handle(event)
+        if reply.message and response_url:
+            await AsyncWebhookClient(response_url).send(
+                replace_original=True, **self._private(reply.message)
+            )
+        await self._show(reply, event.conversation.external_id, None)
 
     async def _on_submit(self, ack: Ack, body: dict[str, Any]) -> None:
         event = tr.read(tr.view_to_inbound, body)

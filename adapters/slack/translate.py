@@ -23,6 +23,7 @@ from prompts.render import slack_escape
 PLATFORM = "slack"
 OPEN_FORM = "reflectie.open_form"
 ANSWER_FORM = "reflectie.answer_form"
+CONFIRM = "reflectie.confirm"
 BLOCK_PREFIX = "q:"
 # Slack escapes mentions as <@U123|name> (or <@U123> when the name is withheld).
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
@@ -157,6 +158,24 @@ def action_to_inbound(body: dict[str, Any]) -> FormRequested | None:
     return None
 
 
+def confirm_to_inbound(body: dict[str, Any]) -> CommandInvoked | None:
+    """Map a press of a confirm button to the command it carries (``stop ja``).
+
+    The command runs as if typed in the channel the question was asked in, so the core
+    checks again who may do it. None when the press has no command or channel.
+    """
+    channel = body.get("channel") or {}
+    channel_id = channel.get("id") or (body.get("container") or {}).get("channel_id")
+    for action in body.get("actions") or []:
+        if action.get("action_id") == CONFIRM and action.get("value") and channel_id:
+            return CommandInvoked(
+                actor=_user(body),
+                conversation=conversation(str(channel_id), channel.get("name")),
+                text=str(action["value"]),
+            )
+    return None
+
+
 def _element_value(element: dict[str, Any]) -> str | None:
     selected = element.get("selected_option")
     if selected:
@@ -166,22 +185,34 @@ def _element_value(element: dict[str, Any]) -> str | None:
 
 
 def view_to_inbound(body: dict[str, Any]) -> AnswersSubmitted | None:
-    """Map a modal submission to ``AnswersSubmitted``; unanswered questions are left out."""
+    """Map a modal submission to ``AnswersSubmitted``.
+
+    The modal is prefilled with the person's answers, so an input that comes back empty was
+    emptied on purpose: it goes into ``cleared``. Only inputs the view has are mapped.
+    """
     view = body.get("view") or {}
     metadata = str(view.get("private_metadata") or "")
     round_id = token_round_id(metadata)
     if round_id is None:
         return None
     answers: dict[str, str] = {}
+    cleared: list[str] = []
     for block_id, elements in ((view.get("state") or {}).get("values") or {}).items():
         if not block_id.startswith(BLOCK_PREFIX):
             continue
-        for element in elements.values():
-            value = _element_value(element)
-            if value is not None and value.strip():
-                answers[block_id.removeprefix(BLOCK_PREFIX)] = value
+        qid = block_id.removeprefix(BLOCK_PREFIX)
+        values = [_element_value(element) for element in elements.values()]
+        given = [v for v in values if v is not None and v.strip()]
+        if given:
+            answers[qid] = given[0]
+        else:
+            cleared.append(qid)
     return AnswersSubmitted(
-        actor=_user(body), round_id=round_id, answers=answers, form_token=metadata
+        actor=_user(body),
+        round_id=round_id,
+        answers=answers,
+        cleared=cleared,
+        form_token=metadata,
     )
 
 

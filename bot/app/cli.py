@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -10,13 +11,16 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.app.failures import ReflectiebotGroup, friendly, settings_text
+from bot.app.options import choose_format, cli_locale, existing_db, lang_option, out_folder
 from bot.app.prompts_cmd import prompts_app
 from bot.app.schedule_cmd import schedule_app
 from bot.app.serve import serve_command
-from bot.settings import SettingsError, load_settings, requested_locale
+from bot.settings import SettingsError, load_settings
 from prompts.catalog import t
 
 app = typer.Typer(
+    cls=ReflectiebotGroup,
     help="reflectiebot: short reflection rounds for project teams in Slack and Microsoft Teams.",
     no_args_is_help=True,
     add_completion=False,
@@ -25,27 +29,40 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(prompts_app, name="prompts")
 app.command("serve")(serve_command)
 out = Console()
-err = Console(stderr=True)
+EXPORT_FORMATS = ("json", "csv")
 
 
-def _locale() -> str:
-    return requested_locale()
+@app.callback()
+def main(
+    debug: bool = typer.Option(
+        False, "--debug", help="Show the traceback of an unexpected error (anywhere on the line)."
+    ),
+) -> None:
+    """reflectiebot: short reflection rounds for project teams in Slack and Microsoft Teams."""
+    # ReflectiebotGroup reads --debug wherever it stands; it is declared here for --help.
+
+
+def _say(text: str) -> None:
+    typer.echo(text)
 
 
 @app.command()
+@friendly
 def demo(
     seed: int = typer.Option(1, help="Seed of the simulated answers; same seed, same outcome."),
     out_dir: Path = typer.Option(
         Path("reflectiebot-demo"),
         "--out",
-        help="Folder for reflectiebot.db, digest.md and responses.csv.",
+        help="Folder for reflectiebot.db, digest.md, digest.html and responses.csv.",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Run a whole project lifecycle (start, fresh-up, wrap-up) without any credentials."""
     from bot.app.demo import run_demo
 
-    locale = _locale()
+    locale = cli_locale(lang)
+    folder = out_folder(out_dir)
 
     def show(where: str, text: str) -> None:
         if not quiet:
@@ -54,8 +71,8 @@ def demo(
             out.print()
 
     started = time.perf_counter()
-    result = asyncio.run(run_demo(out_dir, seed, show))
-    out.print(
+    result = asyncio.run(run_demo(folder, seed, show, locale=locale))
+    _say(
         t(
             "cli.demo_done",
             locale,
@@ -65,80 +82,87 @@ def demo(
             seconds=f"{time.perf_counter() - started:.1f}",
             db=result.db_path,
             digest=result.digest_path,
-        ),
-        markup=False,
+        )
     )
 
 
 @app.command()
+@friendly
 def export(
     db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
     fmt: str = typer.Option("json", "--format", help="json or csv."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Write every answer to stdout as JSON records or CSV."""
     from bot.digests.export import write_export
     from bot.storage.store import open_store
 
-    locale = _locale()
-    if fmt not in ("json", "csv"):
-        err.print(t("cli.bad_format", locale, value=fmt), markup=False)
-        raise typer.Exit(2)
-    if not db.is_file():
-        err.print(t("cli.no_db", locale, path=db), markup=False)
-        raise typer.Exit(2)
-    store = open_store(db)
+    cli_locale(lang)
+    chosen = choose_format(fmt, EXPORT_FORMATS)
+    store = open_store(existing_db(db))
     try:
-        write_export(store.answers.export_rows(), fmt, sys.stdout)
+        write_export(store.answers.export_rows(), chosen, sys.stdout)
     finally:
         store.close()
 
 
 @app.command()
-def check() -> None:
+@friendly
+def check(lang: str | None = lang_option()) -> None:
     """Check the settings in the environment and report every problem at once."""
+    locale = cli_locale(lang)
     try:
-        settings = load_settings()
+        load_settings(language=locale)
     except SettingsError as exc:
-        err.print(t("settings.header", requested_locale()), markup=False)
-        for problem in exc.problems:
-            err.print(f"- {problem}", markup=False)
+        typer.echo(settings_text(exc, locale), err=True)
         raise typer.Exit(2) from None
-    out.print(t("settings.ok", settings.locale), markup=False)
+    _say(t("settings.ok", locale))
 
 
 @app.command()
+@friendly
 def forget(
     db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
     user: str = typer.Option(..., "--user", help="The person as platform:user_id."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Erase a person's linkable data: named and pseudonymous answers, roles, memberships."""
+    from bot.app.failures import CliError
     from bot.storage.store import open_store
 
-    locale = _locale()
+    locale = cli_locale(lang)
     platform, _, user_id = user.partition(":")
-    if not user_id:
-        err.print(t("cli.bad_user", locale, value=user), markup=False)
-        raise typer.Exit(2)
-    if not db.is_file():
-        err.print(t("cli.no_db", locale, path=db), markup=False)
-        raise typer.Exit(2)
-    store = open_store(db)
+    if not platform or not user_id:
+        raise CliError("cli.bad_user", value=user)
+    store = open_store(existing_db(db))
     try:
         removed = store.people.forget_member(platform, user_id)
     finally:
         store.close()
     if removed is None:
-        err.print(t("cli.unknown_user", locale, value=user), markup=False)
-        raise typer.Exit(2)
-    out.print(t("cli.forgotten", locale, user=user, **removed), markup=False)
+        raise CliError("cli.unknown_user", value=user)
+    _say(t("cli.forgotten", locale, user=user, **removed))
 
 
 @app.command()
+@friendly
 def chat(
     db: Path = typer.Option(Path("reflectiebot-chat.db"), "--db", help="Path of the SQLite file."),
     user: str = typer.Option("manager", "--as", help="Who you are at the start."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Chat with the bot in the terminal as a team member or programme manager."""
     from bot.app.chat import run_chat
+    from bot.app.options import usable_db
 
-    asyncio.run(run_chat(db, user, out))
+    locale = cli_locale(lang) if lang else None
+    try:
+        asyncio.run(run_chat(usable_db(db), user, Console(), locale))
+    except KeyboardInterrupt:
+        # Ctrl-C is how people leave a terminal program; the database is closed by now.
+        # The thread still waiting for a line cannot be woken, and at shutdown Python would
+        # wait for (or abort on) it, so the process ends here.
+        typer.echo()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)

@@ -57,14 +57,18 @@ def _answer_value(
 
 
 async def run_demo(
-    out: Path, seed: int = 1, write: Callable[[str, str], None] | None = None
+    out: Path,
+    seed: int = 1,
+    write: Callable[[str, str], None] | None = None,
+    locale: str = "nl",
 ) -> DemoResult:
     """Run two teams through start, fresh-up and wrap-up, and write the results to ``out``.
 
     Args:
         out: Folder for ``reflectiebot.db``, ``digest.md`` and ``responses.csv``.
-        seed: Seed of the simulated answers; the same seed gives the same outcome.
+        seed: Seed of the simulated answers and pseudonyms; the same seed, the same outcome.
         write: Receives every chat message as ``(where, text)``.
+        locale: The language of the teams, so of every message and digest.
     """
     data: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
     rng = random.Random(seed)
@@ -72,14 +76,15 @@ async def run_demo(
     db_path = out / "reflectiebot.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    store = open_store(db_path)
+    # A stream of its own for pseudonyms and response keys, so they do not shift the answers.
+    store = open_store(db_path, seeded=random.Random(f"ids-{seed}"))
     plan = data["plan"]
     clock = ManualClock(
         datetime.combine(
             date.fromisoformat(plan["start"]) - timedelta(days=3), datetime.min.time(), tzinfo=UTC
         )
     )
-    settings = Settings(db=db_path, env="dev")
+    settings = Settings(db=db_path, env="dev", locale="en" if locale == "en" else "nl")
     zone = ZoneInfo(settings.timezone)
 
     def stamped(where: str, text: str) -> None:
@@ -108,6 +113,7 @@ async def run_demo(
             "console",
             clock.now(),
             anonymity=Anonymity(spec["anonymity"]).value,
+            locale=locale,
         )
         people[spec["id"]] = [
             Actor(platform="console", user_id=name.lower(), display_name=name)
@@ -124,7 +130,7 @@ async def run_demo(
             date.fromisoformat(plan["end"]),
             clock.now(),
         )
-    texts = data["texts"]["nl"]
+    texts = data["texts"].get(locale) or data["texts"]["nl"]
     sim: list[tuple[datetime, int, str, int]] = []  # (when, tiebreak, user, round)
     answers = 0
     counter = 0

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import json
-from typing import Any, NoReturn
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from prompts.catalog import norm_locale, t
+from bot.app.failures import CliError, ReflectiebotGroup, friendly
+from bot.app.options import LANG_HELP, choose_format, cli_locale, cli_phase
+from prompts.catalog import t
 from prompts.library import PHASES, Library, Question, load_library
 
 prompts_app = typer.Typer(
-    help="Browse the question library: every question with its source.", no_args_is_help=True
+    cls=ReflectiebotGroup,
+    help="Browse the question library: every question with its source.",
+    no_args_is_help=True,
 )
 FORMATS = ("table", "json")
 
-_PHASE = typer.Option(None, "--phase", help="Only questions for this phase.")
+_PHASE = typer.Option(
+    None, "--phase", help="Only questions for this phase: start, opfris/freshup, afronding/wrapup."
+)
 _THEME = typer.Option(None, "--theme", help="Only questions of this theme.")
 _FORMAT = typer.Option("table", "--format", help="table or json.")
-_LOCALE = typer.Option("nl", "--locale", help="Language of the table: nl or en.")
+_LOCALE = typer.Option(None, "--locale", "--lang", help=LANG_HELP)
 
 
 def question_json(q: Question) -> dict[str, Any]:
@@ -64,34 +70,22 @@ def select(library: Library, phase: str | None = None, theme: str | None = None)
     ]
 
 
-def _fail(key: str, locale: str, **variables: Any) -> NoReturn:
-    typer.echo(t(key, locale, **variables), err=True)
-    raise typer.Exit(code=2)
-
-
 @prompts_app.command("list")
+@friendly
 def list_questions(
     phase: str | None = _PHASE,
     theme: str | None = _THEME,
     fmt: str = _FORMAT,
-    locale: str = _LOCALE,
+    locale: str | None = _LOCALE,
 ) -> None:
     """List the questions, optionally for one phase or theme."""
-    loc = norm_locale(locale)
+    loc = cli_locale(locale)
     library = load_library()
-    if fmt not in FORMATS:
-        _fail("library.unknown_format", loc, value=fmt, choices=", ".join(FORMATS))
-    try:
-        chosen = select(library, phase, theme)
-    except ValueError as exc:
-        key = str(exc)
-        choices = PHASES if key == "library.unknown_phase" else tuple(library.themes)
-        _fail(
-            key,
-            loc,
-            value=phase if key == "library.unknown_phase" else theme,
-            choices=", ".join(choices),
-        )
+    fmt = choose_format(fmt, FORMATS)
+    chosen_phase = cli_phase(phase).value if phase is not None else None
+    if theme is not None and theme not in library.themes:
+        raise CliError("library.unknown_theme", value=theme, choices=", ".join(library.themes))
+    chosen = select(library, chosen_phase, theme)
     if fmt == "json":
         typer.echo(json.dumps([question_json(q) for q in chosen], ensure_ascii=False, indent=2))
         return
@@ -110,13 +104,14 @@ def list_questions(
 
 
 @prompts_app.command("show")
-def show_question(question_id: str, locale: str = _LOCALE) -> None:
+@friendly
+def show_question(question_id: str, locale: str | None = _LOCALE) -> None:
     """Show one question in Dutch and English, with why we ask it and its source."""
-    loc = norm_locale(locale)
+    loc = cli_locale(locale)
     library = load_library()
     q = library.questions.get(question_id)
     if q is None:
-        _fail("library.unknown_question", loc, value=question_id)
+        raise CliError("library.unknown_question", value=question_id)
     console = Console(width=120, highlight=False, markup=False)
     console.print(f"{q.id}  ({t(f'library.kind.{q.kind.value}', loc)})", style="bold")
     console.print(

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-from datetime import date
-from enum import StrEnum
 from typing import Annotated, NoReturn
 from zoneinfo import ZoneInfoNotFoundError
 
@@ -14,18 +10,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.settings import Settings, SettingsError, load_settings
-from prompts.catalog import norm_locale, t
+from bot.app.failures import ReflectiebotGroup, friendly
+from bot.app.options import LANG_HELP, choose_format, cli_date, cli_locale
+from bot.settings import load_settings
+from prompts.catalog import t
 from prompts.schedule_text import format_day, format_moment, phase_label, plan_error_text
 from scheduler.calendar import Calendar
 from scheduler.planner import PlanError, PlannedRound, plan_rounds
 
 schedule_app = typer.Typer(
-    help="Plan reflection rounds on the Dutch working-day calendar.", no_args_is_help=True
+    cls=ReflectiebotGroup,
+    help="Plan reflection rounds on the Dutch working-day calendar.",
+    no_args_is_help=True,
 )
-
-# date.fromisoformat also takes 20270111 and week dates; managers are told YYYY-MM-DD only.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FORMATS = ("table", "json")
 
 
 @schedule_app.callback()
@@ -33,33 +31,9 @@ def schedule() -> None:
     """Plan reflection rounds on the Dutch working-day calendar."""
 
 
-class Format(StrEnum):
-    """Output formats of the preview."""
-
-    TABLE = "table"
-    JSON = "json"
-
-
 def _fail(message: str) -> NoReturn:
     typer.echo(message, err=True)
     raise typer.Exit(code=2)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        locale = norm_locale(os.environ.get("REFLECTIEBOT_LOCALE"))
-        _fail("\n".join([t("schedule.bad_settings", locale), *exc.problems]))
-
-
-def _parse_date(value: str, option: str, locale: str) -> date:
-    try:
-        if _ISO_DATE.fullmatch(value.strip()):
-            return date.fromisoformat(value.strip())
-    except ValueError:
-        pass
-    _fail(t("schedule.bad_date", locale, value=value, option=option))
 
 
 def rounds_json(rounds: list[PlannedRound], calendar: Calendar) -> list[dict[str, object]]:
@@ -94,13 +68,14 @@ def _table(rounds: list[PlannedRound], calendar: Calendar, days: int, locale: st
 
 
 @schedule_app.command("preview")
+@friendly
 def preview(
-    start: Annotated[str, typer.Option("--start", help="Start date, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option("--end", help="Wrap-up date, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--start", help="Start date, YYYY-MM-DD or DD-MM-YYYY.")],
+    end: Annotated[str, typer.Option("--end", help="Wrap-up date, YYYY-MM-DD or DD-MM-YYYY.")],
     freshup: Annotated[
         list[str] | None,
         typer.Option(
-            "--freshup", help="Fresh-up date, YYYY-MM-DD; repeat for more (default: midpoint)."
+            "--freshup", help="Fresh-up date (either form); repeat for more (default: midpoint)."
         ),
     ] = None,
     tz: Annotated[
@@ -110,11 +85,14 @@ def preview(
     open_days: Annotated[
         int | None, typer.Option("--open-days", help="Working days a round stays open (default 5).")
     ] = None,
-    output: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.TABLE,
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
     """Print the rounds a timeline would get, without touching the database."""
-    settings = _settings()
-    locale = settings.locale
+    asked = cli_locale(lang) if lang else None
+    settings = load_settings(language=asked)
+    locale = asked or settings.locale
+    fmt = choose_format(output, FORMATS)
     days = settings.round_working_days if open_days is None else open_days
     if not 1 <= days <= 20:
         _fail(t("schedule.bad_open_days", locale, value=days))
@@ -130,14 +108,14 @@ def preview(
     except (ZoneInfoNotFoundError, ValueError, OSError):
         # zoneinfo raises ValueError for odd names and OSError for e.g. a directory name.
         _fail(t("schedule.unknown_zone", locale, zone=zone))
-    start_day = _parse_date(start, "--start", locale)
-    end_day = _parse_date(end, "--end", locale)
-    fresh = [_parse_date(value, "--freshup", locale) for value in freshup or []]
+    start_day = cli_date(start, "--start")
+    end_day = cli_date(end, "--end")
+    fresh = [cli_date(value, "--freshup") for value in freshup or []]
     try:
         rounds = plan_rounds(start_day, end_day, fresh, calendar, days)
     except PlanError as exc:
         _fail(plan_error_text(exc, locale, calendar.zone))
-    if output is Format.JSON:
+    if fmt == "json":
         typer.echo(json.dumps(rounds_json(rounds, calendar), indent=2, ensure_ascii=False))
     else:
         Console().print(_table(rounds, calendar, days, locale))

@@ -12,12 +12,14 @@ from rich.console import Console
 
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter
+from bot.app.failures import CliError, friendly, settings_text
+from bot.app.options import cli_locale, lang_option, usable_db
 from bot.clock import SystemClock
 from bot.core import Core
 from bot.interactions import Interactions
 from bot.logs import setup_logging
 from bot.rounds.service import RoundService
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, load_settings, requested_locale
 from bot.storage.lock import AlreadyRunningError, InstanceLock
 from bot.storage.store import open_store
 from bot.storage.workers import Workers
@@ -27,7 +29,6 @@ from scheduler.jobs import Runner
 
 log = logging.getLogger(__name__)
 out = Console()
-err = Console(stderr=True)
 NO_PLATFORM = 2
 
 
@@ -86,39 +87,44 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
     )
 
 
-def serve(host: str | None = None, port: int | None = None) -> int:
+def serve(host: str | None = None, port: int | None = None, lang: str | None = None) -> int:
     """Run the server until interrupted; return the process exit code.
 
+    Args:
+        host: Address to listen on (default ``REFLECTIEBOT_HOST``).
+        port: Port (default ``REFLECTIEBOT_PORT``).
+        lang: Language of what this command prints (default ``REFLECTIEBOT_LOCALE``).
+
     Returns:
-        2 when the settings are invalid or no platform is configured, else 0.
+        2 when the settings are invalid, the database file is not ours, or no platform is
+        configured, else 0.
     """
+    locale = lang or requested_locale()
     try:
-        settings = load_settings()
+        settings = load_settings(language=locale)
+        usable_db(settings.db)
     except SettingsError as exc:
-        err.print(t("settings.header", None), markup=False)
-        for problem in exc.problems:
-            err.print(f"- {problem}", markup=False)
+        typer.echo(settings_text(exc, locale), err=True)
         return NO_PLATFORM
+    except CliError as exc:
+        typer.echo(exc.text(locale), err=True)
+        return NO_PLATFORM
+    locale = lang or settings.locale
     if not settings.slack_enabled:
-        err.print(t("serve.no_platform", settings.locale), markup=False)
+        typer.echo(t("serve.no_platform", locale), err=True)
         if settings.teams_enabled:
-            err.print(t("serve.no_teams_adapter", settings.locale), markup=False)
+            typer.echo(t("serve.no_teams_adapter", locale), err=True)
         return NO_PLATFORM
     setup_logging(settings.log_level)
     lock = InstanceLock(Path(settings.db))
     try:
         lock.acquire()
     except AlreadyRunningError:
-        err.print(
-            t("serve.already_running", settings.locale, db=settings.db, lock=lock.path),
-            markup=False,
-        )
+        typer.echo(t("serve.already_running", locale, db=settings.db, lock=lock.path), err=True)
         return NO_PLATFORM
     bind_host, bind_port = host or settings.host, port or settings.port
     platforms = "slack" + (" + Socket Mode" if settings.slack_app_token else "")
-    listening = t(
-        "serve.listening", settings.locale, host=bind_host, port=bind_port, platforms=platforms
-    )
+    listening = t("serve.listening", locale, host=bind_host, port=bind_port, platforms=platforms)
     web.run_app(
         build_app(settings, bind_host, bind_port),
         host=bind_host,
@@ -131,11 +137,13 @@ def serve(host: str | None = None, port: int | None = None) -> int:
     return 0
 
 
+@friendly
 def serve_command(
     host: str | None = typer.Option(None, "--host", help="Address to listen on."),
     port: int | None = typer.Option(None, "--port", help="Port (REFLECTIEBOT_PORT by default)."),
+    lang: str | None = lang_option(),
 ) -> None:
     """Serve Slack (commands, buttons, events) and the scheduler; GET /healthz for probes."""
-    code = serve(host, port)
+    code = serve(host, port, cli_locale(lang) if lang else None)
     if code:
         raise typer.Exit(code)

@@ -52,6 +52,18 @@ class CommandContext:
         text = "\n".join(line for line in lines if line)
         return Reply(ok=ok, message=render(self.surface, "message", self.locale, text=text))
 
+    def confirm(self, text: str, command: str, button: str) -> Reply:
+        """Return a private question that ``command`` (``stop ja``) answers; nothing changes yet.
+
+        Slack shows ``button`` carrying ``command``; in a text chat the person types it, or
+        only the confirm word. Either way the command runs again from the start, so who may
+        do it is checked again when the confirmation arrives.
+        """
+        rendered = render(
+            self.surface, "confirm", self.locale, text=text, command=command, button=button
+        )
+        return Reply(message=rendered, confirm=command)
+
     def deliver_later(self) -> None:
         """Send what the command queued once the reply is out (the platform waits for it)."""
         self.core.background.spawn(self.rounds.deliver(self.now))

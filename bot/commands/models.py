@@ -52,9 +52,14 @@ class DigestCommand(BaseModel):
 
 
 class StopCommand(BaseModel):
-    """``stop``: cancel the open round."""
+    """``stop [ja]``: cancel the open round; without the confirm word it only asks first.
+
+    Attributes:
+        confirmed: The person typed (or pressed) the confirmation: ``stop ja`` / ``stop yes``.
+    """
 
     name: Literal["stop"] = "stop"
+    confirmed: bool = False
 
 
 class RoleCommand(BaseModel):

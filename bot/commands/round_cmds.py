@@ -105,11 +105,21 @@ def _programme(
 
 
 def stop(ctx: CommandContext, command: StopCommand) -> Reply:
-    """Cancel the team's open round; answers so far are kept, no digest is sent."""
+    """Cancel the team's open round after a confirmation; no digest is sent of it.
+
+    Without the confirm word nothing changes: the reply says what would be lost and how to
+    confirm (a button on Slack).
+    """
     assert ctx.team is not None  # the dispatcher only runs it in a team's channel
     rnd = ctx.core.store.rounds.open_round_of(ctx.team.id)
     if rnd is None:
         return ctx.reply(ctx.t("stop.none"), ok=False)
+    if not command.confirmed:
+        confirm = f"stop {ctx.t('confirm_word')}"
+        answered = ctx.core.store.answers.answered_count(rnd.id)
+        title = round_title(ctx, rnd)
+        text = ctx.t("stop.confirm", title=title, answered=answered, confirm=confirm)
+        return ctx.confirm(text, confirm, ctx.t("stop.confirm_button"))
     if not ctx.rounds.cancel_round(rnd.id, ctx.now):
         return ctx.reply(ctx.t("stop.lost"), ok=False)
     ctx.deliver_later()

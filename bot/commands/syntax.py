@@ -6,7 +6,13 @@ import re
 from datetime import date
 from typing import Any
 
-from bot.commands.models import PlanCommand, RoleCommand, SettingsCommand, StartCommand
+from bot.commands.models import (
+    PlanCommand,
+    RoleCommand,
+    SettingsCommand,
+    StartCommand,
+    StopCommand,
+)
 from bot.models import Anonymity, Phase, RoleName
 from prompts.library import Library
 
@@ -30,6 +36,8 @@ MODES = {**dict.fromkeys(("anoniem", "anonymous"), Anonymity.ANONYMOUS)}
 MODES |= dict.fromkeys(("pseudoniem", "pseudonymous", "pseudonym"), Anonymity.PSEUDONYMOUS)
 MODES |= dict.fromkeys(("naam", "op-naam", "named", "name"), Anonymity.NAMED)
 DAYS = {"dagen", "days", "werkdagen"}
+# The word that confirms a command that discards something (``stop ja``).
+CONFIRM = {"ja", "yes", "bevestig", "confirm"}
 MIN_DAYS, MAX_DAYS = 1, 20
 
 # ASCII digits only: str.isdigit and a plain \d also accept ², ١ and other scripts' digits.
@@ -100,6 +108,16 @@ def parse_start(words: list[str], library: Library) -> StartCommand:
     if len(rest) == 1 and rest[0] in library.exercises:
         return StartCommand(set_id=f"exercise:{rest[0]}", programme=programme)
     raise ParseError("commands.start.unknown", word=" ".join(rest), themes=sorted(library.themes))
+
+
+def parse_stop(words: list[str]) -> StopCommand:
+    """Read ``stop`` (which asks first) or ``stop ja`` (which stops)."""
+    lowered = [w.lower() for w in words]
+    if not lowered:
+        return StopCommand()
+    if len(lowered) == 1 and lowered[0] in CONFIRM:
+        return StopCommand(confirmed=True)
+    raise ParseError("commands.error.extra", verb="stop", word=" ".join(words))
 
 
 def parse_plan(words: list[str]) -> PlanCommand:

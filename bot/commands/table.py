@@ -28,6 +28,7 @@ from bot.commands.syntax import (
     parse_role,
     parse_settings,
     parse_start,
+    parse_stop,
 )
 from bot.messages import Reply
 from prompts.library import Library, load_library
@@ -107,7 +108,10 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         round_cmds.plan,
     ),
     CommandSpec[StopCommand](
-        ("stop", "cancel"), _plain(StopCommand, "stop"), _always(Action.STOP_ROUND), round_cmds.stop
+        ("stop", "cancel"),
+        lambda args, library: parse_stop(args),
+        _always(Action.STOP_ROUND),
+        round_cmds.stop,
     ),
     CommandSpec[StatusCommand](
         ("status",), _plain(StatusCommand, "status"), _always(Action.STATUS), team_cmds.status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -53,7 +53,8 @@ def _refusal(rnd: Round | None, now: datetime, locale: str) -> str | None:
     return None
 
 
-def _problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
+def problem_text(problem: AnswerProblem, value: str, locale: str) -> str:
+    """Return why ``value`` is no answer, in words (the same on every surface)."""
     return t(f"answer.{problem.value}", locale, length=len(value), max=MAX_TEXT)
 
 
@@ -65,14 +66,17 @@ def record_answers(
     now: datetime,
     form_token: str | None = None,
     *,
+    cleared: Iterable[str] = (),
     trusted: bool = False,
 ) -> AnswerOutcome:
     """Validate and store one person's answers to an open round, atomically.
 
     Only a person of the round's conversation may answer, with the signed form of that round;
-    a refusal stores nothing at all (not even the person's name). Empty values clear an
-    earlier answer. In an anonymous team no respondent is stored and times are kept to the
-    day; the edit key stops linking once the round closes.
+    a refusal stores nothing at all (not even the person's name). A question left out (or
+    left empty) keeps its earlier answer; only the ``cleared`` ones lose it, since clearing
+    is an explicit choice. Values are normalised first (an option's number or words become
+    its id). In an anonymous team no respondent is stored and times are kept to the day; the
+    edit key stops linking once the round closes.
 
     Args:
         core: The wired context.
@@ -81,8 +85,9 @@ def record_answers(
         answers: Raw values keyed by question id.
         now: The moment of submission.
         form_token: The signed round id the form carried.
-        trusted: The caller is a composition root acting for a person it knows (the demo, the
-            console chat): no form token is needed.
+        cleared: Questions whose earlier answer the person removes.
+        trusted: The caller is a composition root acting for a person it knows (tests that
+            drive the core directly): no form token is needed.
     """
     store = core.store
     rnd = store.rounds.round(round_id)
@@ -96,24 +101,30 @@ def record_answers(
     refusal = _refusal(rnd, now, locale)
     if refusal:
         return AnswerOutcome(False, refusal)
-    if member_of(core, rnd, team, actor) is None:
+    member = member_of(core, rnd, team, actor)
+    if member is None:
         return AnswerOutcome(False, t("answer.not_member", locale, team=team.name))
     questions = {q.question_id: q for q in store.answers.round_questions(round_id)}
-    given = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
-    errors = {qid: t("answer.unknown_question", locale) for qid in given if qid not in questions}
+    raw = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
+    errors = {
+        qid: t("answer.unknown_question", locale)
+        for qid in [*raw, *cleared]
+        if qid not in questions
+    }
+    given = {qid: questions[qid].normalise(v) for qid, v in raw.items() if qid in questions}
     for qid, value in given.items():
-        if qid in questions and (problem := questions[qid].problem(value)):
-            errors[qid] = _problem_text(problem, value, locale)
+        if problem := questions[qid].problem(value):
+            errors[qid] = problem_text(problem, value, locale)
     if errors:
         return AnswerOutcome(False, next(iter(errors.values())), errors)
-    assert known is not None  # member_of found them
-    key = edit_key(store.rounds.secret(round_id) or "", known.id)
+    key = edit_key(store.rounds.secret(round_id) or "", member.id)
     earlier = store.answers.answers_by_key(round_id, key)
-    if not given and not earlier:
-        return AnswerOutcome(False, t("answer.empty", locale))
+    removed = [qid for qid in dict.fromkeys(cleared) if qid in earlier and qid not in given]
+    if not given and not removed:
+        key_name = "answer.unchanged" if earlier else "answer.empty"
+        return AnswerOutcome(bool(earlier), t(key_name, locale))
     anonymous = rnd.anonymity is Anonymity.ANONYMOUS
     stamp = now.date().isoformat() if anonymous else iso(now)
-    cleared = [qid for qid in earlier if qid not in given]
     # One transaction: the answers, the person's name and their answer status, or nothing.
     with store.atomic():
         member = store.people.upsert_member(actor)
@@ -124,7 +135,7 @@ def record_answers(
         }[rnd.anonymity]
         rows = [
             {
-                "id": str(uuid.uuid4()),
+                "id": store.answers.new_response_id(),
                 "question_id": qid,
                 "respondent": respondent,
                 "value": value,
@@ -133,7 +144,7 @@ def record_answers(
             }
             for qid, value in given.items()
         ]
-        store.answers.save_answers(round_id, member.id, key, rows, cleared, stamp[:10])
+        store.answers.save_answers(round_id, member.id, key, rows, removed, stamp[:10])
     when = format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale)
     key_name = "answer.updated" if earlier else "answer.saved"
     return AnswerOutcome(True, t(key_name, locale, when=when), updated=bool(earlier))

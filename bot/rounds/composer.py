@@ -8,7 +8,7 @@ from bot.core import Core
 from bot.digests.compare import recap_lines
 from bot.digests.round_digest import round_digest
 from bot.messages import ConversationRef, Rendered
-from bot.models import Conversation, Delivery, Member, Purpose, Round, Team
+from bot.models import Conversation, Delivery, Member, Purpose, Round, RoundStatus, Team
 from bot.ports import ChatPort
 from bot.presenters.rounds import round_view, set_texts
 from bot.storage.directory import conversation_ref
@@ -81,12 +81,35 @@ def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rende
         return digest_message(core, r, locale)
     title, _ = set_texts(core, r.rnd, locale)
     when = format_moment(r.rnd.opens_at, core.calendar(r.team).zone, locale)
-    key = {Purpose.MISSED: "digest.missed", Purpose.FAILED: "digest.failed"}.get(
-        d.purpose, "digest.gone"
-    )
+    if d.purpose is Purpose.MISSED:
+        key = f"round.missed.{missed_reason(core, r.rnd)}"
+    else:
+        key = "digest.failed" if d.purpose is Purpose.FAILED else "digest.gone"
     # The platform's own reason (is_archived, ratelimited...) helps an admin most.
     reason = (r.conversation.gone_reason if r.conversation else None) or _last_error(core, r)
     cmd = command_word(r.team.platform, locale)
     return message(
         r.surface, locale, key, title=title, team=r.team.name, when=when, reason=reason, cmd=cmd
     )
+
+
+def missed_reason(core: Core, rnd: Round) -> str:
+    """Return why a round was skipped: ``busy``, ``no_questions`` or ``unreachable``.
+
+    A running bot opens a due round within the grace period unless the team still had
+    another round open or the round's questions are gone; otherwise the bot was down.
+    """
+    try:
+        core.library.round_set(rnd.set_id or rnd.phase.value)
+    except KeyError:
+        return "no_questions"
+    held = (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.CANCELLED)
+    busy = any(
+        other.id != rnd.id
+        and other.status in held
+        and other.opens_at <= rnd.opens_at < other.closes_at
+        for other in core.store.rounds.rounds_of(rnd.team_id)
+    )
+    if busy:
+        return "busy"
+    return "unreachable"

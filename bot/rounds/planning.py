@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.core import Core
 from bot.messages import ConversationRef
 from bot.models import Phase, RoundStatus, Team
 from prompts.catalog import t
-from scheduler.planner import ExistingRound, PlanDiff, diff_plan, plan_rounds
+from scheduler.calendar import Calendar
+from scheduler.planner import ExistingRound, PlanDiff, PlanError, diff_plan, plan_rounds
 
 DEFAULT_PROGRAMME = "standaard"
 
@@ -46,7 +47,8 @@ def plan_timeline(
     planned rounds without a milestone any more are cancelled. The timers follow.
 
     Raises:
-        scheduler.planner.PlanError: For impossible dates; nothing is stored then.
+        scheduler.planner.PlanError: For impossible dates, or a round still to come that
+            would open in the past; nothing is stored then.
     """
     store = core.store
     planned = plan_rounds(start, end, freshups, core.calendar(team), team.open_days)
@@ -56,6 +58,7 @@ def plan_timeline(
         if r.phase.planned and r.status is not RoundStatus.CANCELLED
     ]
     diff = diff_plan(existing, planned)
+    _refuse_the_past(diff, core.calendar(team), now)
     with store.atomic():
         store.directory.set_milestones(team.id, [(p.phase, p.seq, p.planned) for p in planned])
         for m in diff.moved:
@@ -77,3 +80,25 @@ def plan_timeline(
             )
     core.sync_timers(*(r.id for r in store.rounds.rounds_of(team.id)))
     return diff
+
+
+def _refuse_the_past(diff: PlanDiff, calendar: Calendar, now: datetime) -> None:
+    # A round planned to open before now would be marked missed at the next tick, with a
+    # message blaming the bot. Rounds already held (kept) may of course lie in the past.
+    coming = [(a.phase, a.seq, a.window.opens_at) for a in diff.added]
+    coming += [(m.phase, m.seq, m.window.opens_at) for m in diff.moved]
+    late = sorted((opens_at, phase, seq) for phase, seq, opens_at in coming if opens_at <= now)
+    if not late:
+        return
+    opens_at, phase, seq = late[0]
+    today = now.astimezone(calendar.zone).date()
+    first_open = datetime.combine(today, calendar.open_time, tzinfo=calendar.zone)
+    earliest = today if first_open > now else today + timedelta(days=1)
+    raise PlanError(
+        "schedule.in_past",
+        round=phase.value,
+        round_seq=seq,
+        opens_at=opens_at.isoformat(),
+        now=now.isoformat(),
+        earliest=earliest.isoformat(),
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -61,10 +63,13 @@ class AnswerStore:
 
     Args:
         db: The open database.
+        new_response_id: Makes the random key of a response row (uuid4 unless the demo asks
+            for seeded ones); the key is random so row order tells nothing about who answered.
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, new_response_id: Callable[[], str] | None = None):
         self.db = db
+        self.new_response_id = new_response_id or (lambda: str(uuid.uuid4()))
 
     # questions and roster -------------------------------------------------------------
     def snapshot_questions(self, questions: list[RoundQuestion]) -> None:

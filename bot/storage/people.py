@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlite_utils import Database
@@ -14,15 +14,23 @@ from bot.models import Member, RoleName, Team
 from bot.storage.db import one, rows, write_transaction
 
 
+def random_pseudonym() -> str:
+    """Return a fresh random pseudonym such as ``p-1a2b3c4d``."""
+    return "p-" + secrets.token_hex(4)
+
+
 class People:
     """Use-case queries about people: members, team membership, pseudonyms and roles.
 
     Args:
         db: The open database.
+        new_pseudonym: Makes a team member's pseudonym; random (unguessable) unless the
+            demo asks for a seeded one to be repeatable.
     """
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, new_pseudonym: Callable[[], str] | None = None):
         self.db = db
+        self.new_pseudonym = new_pseudonym or random_pseudonym
 
     def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         return one(self.db, sql, params)
@@ -56,7 +64,7 @@ class People:
         self.db.execute(
             "INSERT INTO team_member (team_id, member_id, pseudonym) VALUES (?, ?, ?) "
             "ON CONFLICT (team_id, member_id) DO UPDATE SET active = 1",
-            [team_id, member_id, "p-" + secrets.token_hex(4)],
+            [team_id, member_id, self.new_pseudonym()],
         )
 
     def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
@@ -93,7 +101,7 @@ class People:
         self.db.execute(
             "INSERT OR IGNORE INTO team_member (team_id, member_id, pseudonym, active) "
             "VALUES (?, ?, ?, 0)",
-            [team_id, member_id, "p-" + secrets.token_hex(4)],
+            [team_id, member_id, self.new_pseudonym()],
         )
         row = self._one(
             "SELECT pseudonym FROM team_member WHERE team_id = ? AND member_id = ?",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,13 +40,15 @@ class _Bound:
     batches: BatchStore
 
     @classmethod
-    def on(cls, db: Database) -> _Bound:
+    def on(cls, db: Database, seeded: random.Random | None = None) -> _Bound:
+        ids = _seeded_ids(seeded) if seeded else None
+        pseudonyms = (lambda: f"p-{seeded.getrandbits(32):08x}") if seeded else None
         return cls(
             db,
             RoundStore(db),
-            AnswerStore(db),
+            AnswerStore(db, ids),
             Directory(db),
-            People(db),
+            People(db, pseudonyms),
             Outbox(db),
             EventStore(db),
             RetentionStore(db),
@@ -63,10 +67,13 @@ class Store:
 
     Args:
         path: The database file; None for an in-memory database (one thread only).
+        seeded: Source of pseudonyms and response keys for a repeatable demo; None (always,
+            outside the demo) means unguessable random ones.
     """
 
-    def __init__(self, path: Path | str | None = None):
+    def __init__(self, path: Path | str | None = None, seeded: random.Random | None = None):
         self.path = None if path is None or str(path) == ":memory:" else Path(path)
+        self._seeded = seeded
         self._local = threading.local()
         self._memory_thread: int | None = None
         self._forbidden: set[int] = set()
@@ -88,7 +95,7 @@ class Store:
         db = open_db(self.path)
         with self._guard:
             self._open.append(db)
-        self._local.bound = bound = _Bound.on(db)
+        self._local.bound = bound = _Bound.on(db, self._seeded)
         return bound
 
     # the aggregates ------------------------------------------------------------------------
@@ -184,6 +191,15 @@ class Store:
             db.close()
 
 
-def open_store(path: Path | str | None = None) -> Store:
-    """Open (and migrate) the database at ``path`` (None: in memory) and return its Store."""
-    return Store(path)
+def _seeded_ids(seeded: random.Random) -> Callable[[], str]:
+    return lambda: str(uuid.UUID(int=seeded.getrandbits(128), version=4))
+
+
+def open_store(path: Path | str | None = None, seeded: random.Random | None = None) -> Store:
+    """Open (and migrate) the database at ``path`` (None: in memory) and return its Store.
+
+    Args:
+        path: The SQLite file; None for an in-memory database.
+        seeded: Only for the demo: makes pseudonyms and response keys repeatable.
+    """
+    return Store(path, seeded)

@@ -102,9 +102,16 @@ class SlackRequests:
         )
 
     def button(
-        self, round_id: int | str, *, user_id: str, channel_id: str, message_ts: str = "1.000001"
+        self,
+        round_id: int | str,
+        *,
+        user_id: str,
+        channel_id: str,
+        message_ts: str = "1.000001",
+        action_id: str = "reflectie.open_form",
+        block_id: str = "round",
     ) -> SignedRequest:
-        """A press of the round's answer button."""
+        """A press of a button: the round's answer button, or another ``action_id``."""
         n = next(_ids)
         return self.interactive(
             {
@@ -124,8 +131,8 @@ class SlackRequests:
                 "actions": [
                     {
                         "type": "button",
-                        "action_id": "reflectie.open_form",
-                        "block_id": "round",
+                        "action_id": action_id,
+                        "block_id": block_id,
                         "value": str(round_id),
                         "action_ts": f"{time.time():.6f}",
                     }

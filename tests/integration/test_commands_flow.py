@@ -239,10 +239,15 @@ async def test_start_status_and_stop(lc: Bot, console: ConsoleAdapter, clock: Ma
     assert "Persoon 1" not in status  # anonymous: never who
     twice = await say(lc, MANAGER, "start opfris")
     assert not twice.ok and "heeft al een open ronde" in text_of(twice)
-    stopped = await say(lc, MANAGER, "stop")
+    asked = await say(lc, MANAGER, "stop")
+    assert "Weet je het zeker?" in text_of(asked) and "`/reflectie stop ja`" in text_of(asked)
+    assert "1 teamlid " in text_of(asked)  # what would be lost: one person answered
+    assert asked.confirm == "stop ja"
+    assert lc.store.rounds.round(rnd.id).status is RoundStatus.OPEN  # type: ignore[union-attr]
+    stopped = await say(lc, MANAGER, "stop ja")
     assert text_of(stopped) == "De ronde 'Startronde' is gestopt. Er komt geen samenvatting van."
     assert lc.store.rounds.round(rnd.id).status is RoundStatus.CANCELLED  # type: ignore[union-attr]
-    again = await say(lc, MANAGER, "stop")
+    again = await say(lc, MANAGER, "stop ja")
     assert not again.ok and "geen ronde om te stoppen" in text_of(again)
 
 

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from bot.app.cli import app
 
+FILES = ("digest.md", "digest.html", "responses.csv")
+
 
 def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     tmp_path: Path,
@@ -54,20 +56,30 @@ def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     assert any(r["respondent"] for r in records if r["team"] == "energieloket")
 
 
-def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
+def test_demo_is_deterministic_for_a_seed_pseudonyms_included(tmp_path: Path) -> None:
     runner = CliRunner()
-    digests = []
-    for name in ("a", "b"):
+    outputs = []
+    for name in ("a", "b", "c"):
+        seed = "8" if name == "c" else "7"
         result = runner.invoke(
-            app, ["demo", "--seed", "7", "--out", str(tmp_path / name), "--quiet"]
+            app, ["demo", "--seed", seed, "--out", str(tmp_path / name), "--quiet"]
         )
         assert result.exit_code == 0, result.output
-        digests.append((tmp_path / name / "digest.md").read_text(encoding="utf-8"))
-    # Pseudonyms are random by design; compare everything else.
-    import re
+        folder = tmp_path / name
+        files = {f: (folder / f).read_text(encoding="utf-8") for f in FILES}
+        db = sqlite_utils.Database(folder / "reflectiebot.db")
+        pseudonyms = [r["pseudonym"] for r in db.query("SELECT pseudonym FROM team_member")]
+        outputs.append((files, pseudonyms))
+    assert outputs[0] == outputs[1]  # byte for byte, pseudonyms and answer order included
+    assert outputs[0][1] != outputs[2][1]  # another seed, other pseudonyms
 
-    strip = [re.sub(r"p-[0-9a-f]{8}", "p-x", d) for d in digests]
-    assert strip[0] == strip[1]
+
+def test_demo_in_english_speaks_english(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "en"), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Answer" in result.output and "Beantwoorden" not in result.output
+    assert "Demo finished in" in result.output
+    assert "This is how the team answered at the start:" in result.output  # the recap
 
 
 def test_export_refuses_unknown_format_and_missing_db(tmp_path: Path) -> None:

@@ -99,7 +99,8 @@ async def test_forget_erases_linked_answers_roles_and_membership(
 
     result = CliRunner().invoke(app, ["forget", "--db", str(path), "--user", "console:p1"])
     assert result.exit_code == 0, result.output
-    assert "1 antwoorden" in result.output
+    # Singular and plural are right: one answer, one team membership.
+    assert "1 antwoord," in result.output and "1 teamlidmaatschap " in result.output
     values = {r["value"] for r in file_lc.store.db.query("SELECT value FROM response")}
     assert values == {"antwoord van p2", "antwoord van p3"}
     assert file_lc.store.people.member_by_user("console", "p1") is None

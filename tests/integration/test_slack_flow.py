@@ -157,7 +157,7 @@ async def test_a_channel_marked_gone_is_not_posted_to_again_and_its_managers_hea
     slack.api.break_channel("C3", "is_archived")
     await slack.command("start", channel="C3")
     first = slack.open_round("C3")
-    await slack.command("stop", channel="C3")
+    await slack.command("stop ja", channel="C3")
     told_before = len(slack.api.posts_to("DUMGR"))
     await slack.command("start", channel="C3")  # the next round, to the same archived channel
     second = slack.open_round("C3")

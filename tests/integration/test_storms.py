@@ -106,7 +106,7 @@ async def test_a_stopped_rounds_delayed_post_never_overtakes_the_next_round(stor
     storm.api.flaky = {"chat.postMessage": (1.0, "30")}  # every first try is refused
     for i in range(20):
         assert "gestart" in await storm.command("start", channel=f"C{i:05d}")
-        assert "gestopt" in await storm.command("stop", channel=f"C{i:05d}")
+        assert "gestopt" in await storm.command("stop ja", channel=f"C{i:05d}")
         assert "gestart" in await storm.command("start opfris", channel=f"C{i:05d}")
     storm.api.flaky = {"chat.postMessage": (0.3, "5")}
     await storm.settle()

@@ -104,7 +104,7 @@ def test_table_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
     ("args", "needle"),
     [
         (["--start", "2027-13-01", "--end", "2027-05-28"], "'2027-13-01' bij --start"),
-        (["--start", "11-01-2027", "--end", "2027-05-28"], "JJJJ-MM-DD"),
+        (["--start", "11-13-2027", "--end", "2027-05-28"], "JJJJ-MM-DD of DD-MM-JJJJ"),
         (["--start", "2027-01-11", "--end", "morgen"], "'morgen' bij --end"),
         (["--start", "2027-01-11", "--end", "2027-05-28", "--freshup", "x"], "--freshup"),
         (["--start", "2027-05-28", "--end", "2027-01-11"], "moet na de start"),

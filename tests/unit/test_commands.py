@@ -53,6 +53,8 @@ def test_help_and_empty_input(text: str, library: Library) -> None:
         ("samenvatting", DigestCommand()),
         ("stop", StopCommand()),
         ("Cancel", StopCommand()),
+        ("stop ja", StopCommand(confirmed=True)),
+        ("stop YES", StopCommand(confirmed=True)),
         ("/reflectie status", StatusCommand()),
     ],
 )

@@ -81,6 +81,7 @@ def _contexts() -> dict[str, dict[str, object]]:
     )
     return {
         "message": {"text": "Hallo"},
+        "confirm": {"text": "Zeker?", "command": "stop ja", "button": "Ja, stop"},
         "round_open": {"round": _round()},
         "round_update": {"round": _round("closed")},
         "form": {"round": _round()},
@@ -146,3 +147,12 @@ def test_html_report_escapes_what_people_typed() -> None:
     html = render("html", "report", "nl", **_contexts()["report"]).text
     assert "&lt;tekst&gt; &amp; meer" in html and "<tekst>" not in html
     assert "<svg" in html and "minder dan 3 antwoorden" in html
+
+
+def test_forget_counts_in_singular_and_plural_in_both_languages() -> None:
+    one = {"user": "slack:U1", "answers": 1, "roles": 1, "teams": 1}
+    assert "1 antwoord, 1 rol en 1 teamlidmaatschap gewist" in t("cli.forgotten", "nl", **one)
+    assert "1 answer, 1 role and 1 team membership erased" in t("cli.forgotten", "en", **one)
+    two = {**one, "answers": 2, "roles": 0, "teams": 2}
+    assert "2 antwoorden, 0 rollen en 2 teamlidmaatschappen" in t("cli.forgotten", "nl", **two)
+    assert "2 answers, 0 roles and 2 team memberships" in t("cli.forgotten", "en", **two)

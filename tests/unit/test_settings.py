@@ -67,3 +67,46 @@ def test_a_fake_web_api_in_test_mode_needs_no_bot_token(monkeypatch: pytest.Monk
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert any("SLACK_BOT_TOKEN" in p for p in info.value.problems)
+
+
+def test_the_language_may_be_written_in_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_LOCALE", "EN")
+    assert load_settings().locale == "en"
+    assert CliRunner().invoke(app, ["check"]).exit_code == 0
+
+
+def test_check_reports_every_problem_in_one_language_with_the_closest_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_ADMINS", "bram,slack:")
+    monkeypatch.setenv("REFLECTIEBOT_TIMEZON", "Europe/Amsterdam")
+    monkeypatch.setenv("REFLECTIEBOT_PORT", "abc")
+    monkeypatch.setenv("REFLECTIEBOT_ENV", "prod")
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == "De instellingen kloppen niet:"
+    text = "\n".join(lines)
+    assert "'bram', 'slack:'" in text  # both wrong entries, not only the first
+    assert "REFLECTIEBOT_TIMEZON ken ik niet; bedoel je REFLECTIEBOT_TIMEZONE?" in text
+    assert "REFLECTIEBOT_PORT: 'abc' is geen geheel getal" in text
+    assert "REFLECTIEBOT_ENV: 'prod' kan niet; kies uit production, dev, test" in text
+    # pydantic's own English never reaches the reader.
+    assert "Input should" not in text and "valid integer" not in text
+
+
+def test_a_language_the_bot_does_not_speak_is_named_in_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_LOCALE", "fr")
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 2
+    assert "REFLECTIEBOT_LOCALE: 'fr' is geen taal die de bot spreekt" in result.stderr
+    assert "Input should" not in result.stderr
+
+
+def test_check_speaks_the_asked_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REFLECTIEBOT_ROUND_WORKING_DAYS", "0")
+    result = CliRunner().invoke(app, ["check", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "The settings are not right:" in result.stderr and "must be at least 1" in result.stderr

@@ -72,6 +72,8 @@ def test_button_and_submission() -> None:
     answers = tr.view_to_inbound(body)
     assert answers is not None and answers.round_id == 42
     assert answers.answers == {"a.scale": "4", "a.text": " hoi "}
+    # An input that comes back empty was emptied in the prefilled modal: an explicit clear.
+    assert answers.cleared == ["a.empty"]
     assert tr.errors_to_slack({"a.text": "te lang"}) == {"q:a.text": "te lang"}
 
 
