@@ -38,7 +38,7 @@ def demo(
     out_dir: Path = typer.Option(
         Path("reflectiebot-demo"),
         "--out",
-        help="Folder for reflectiebot.db, digest.md and responses.csv.",
+        help="Folder for reflectiebot.db, digest.md, compare.md, a report <team>.html per team and responses.csv.",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
 ) -> None:

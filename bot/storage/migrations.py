@@ -177,3 +177,18 @@ def m002_due_indexes(db: Database) -> None:
 def m003_gone_reason(db: Database) -> None:
     """Keep the platform's reason when a conversation is gone, for the managers' notice."""
     db.execute("ALTER TABLE conversation ADD COLUMN gone_reason TEXT")
+
+
+@migrations()
+def m013_digest_settings(db: Database) -> None:
+    """Per team: who gets the digest in chat and its anonymity threshold; digests read by round."""
+    db.execute(
+        "ALTER TABLE team ADD COLUMN digest_audience TEXT NOT NULL DEFAULT 'coach' "
+        "CHECK (digest_audience IN ('coach', 'team'))"
+    )
+    # NULL: the operator's REFLECTIEBOT_SUPPRESSION_THRESHOLD applies.
+    db.execute(
+        "ALTER TABLE team ADD COLUMN suppression_threshold INTEGER "
+        "CHECK (suppression_threshold BETWEEN 2 AND 50)"
+    )
+    db.execute("CREATE INDEX response_by_round ON response(round_id, question_id, value)")
