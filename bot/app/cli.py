@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.app.digest_cmd import digest_command
 from bot.app.prompts_cmd import prompts_app
 from bot.app.schedule_cmd import schedule_app
 from bot.app.serve import serve_command
@@ -24,6 +25,7 @@ app = typer.Typer(
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(prompts_app, name="prompts")
 app.command("serve")(serve_command)
+app.command("digest")(digest_command)
 out = Console()
 err = Console(stderr=True)
 
@@ -38,7 +40,7 @@ def demo(
     out_dir: Path = typer.Option(
         Path("reflectiebot-demo"),
         "--out",
-        help="Folder for reflectiebot.db, digest.md, compare.md, a report <team>.html per team and responses.csv.",
+        help="Folder for reflectiebot.db, digest.md, compare.md, <team>.html and responses.csv.",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
 ) -> None:
