@@ -62,7 +62,7 @@ def _round_json(d: DigestView) -> dict[str, Any]:
             "answered": r.answered,
             "invited": r.total,
             "rate": r.rate,
-        },  # fmt: skip
+        },
         "threshold": d.threshold,
         "summary": d.summary,
         "questions": [_cell_json(c) for c in d.cells],
