@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.commands.models import PlanCommand, RoleCommand, SettingsCommand, StartCommand
-from bot.models import Anonymity, Phase, RoleName
+from bot.models import Anonymity, DigestAudience, Phase, RoleName
 from prompts.library import Library
 
 # Keywords per meaning; Dutch first, English aliases after. Everything is compared lowercased.
@@ -31,6 +31,12 @@ MODES |= dict.fromkeys(("pseudoniem", "pseudonymous", "pseudonym"), Anonymity.PS
 MODES |= dict.fromkeys(("naam", "op-naam", "named", "name"), Anonymity.NAMED)
 DAYS = {"dagen", "days", "werkdagen"}
 MIN_DAYS, MAX_DAYS = 1, 20
+DIGEST = {"digest", "samenvatting"}
+AUDIENCES = {**dict.fromkeys(("team", "kanaal", "channel"), DigestAudience.TEAM)}
+AUDIENCES |= dict.fromkeys(("coach", "coaches"), DigestAudience.COACH)
+THRESHOLD = {"drempel", "threshold"}
+# One answer alone is always recognisable; the operator's maximum bounds the rest.
+MIN_THRESHOLD, MAX_THRESHOLD = 2, 50
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -165,6 +171,23 @@ def parse_settings(words: list[str]) -> SettingsCommand:
                     "commands.settings.bad_days", value=value or "", low=MIN_DAYS, high=MAX_DAYS
                 )
             found["open_days"] = int(value)
+        elif key in DIGEST:
+            if value not in AUDIENCES:
+                raise ParseError("commands.settings.bad_digest", value=value or "")
+            found["digest_audience"] = AUDIENCES[value]
+        elif key in THRESHOLD:
+            if (
+                value is None
+                or not value.isdigit()
+                or not (MIN_THRESHOLD <= int(value) <= MAX_THRESHOLD)
+            ):
+                raise ParseError(
+                    "commands.settings.bad_threshold",
+                    value=value or "",
+                    low=MIN_THRESHOLD,
+                    high=MAX_THRESHOLD,
+                )
+            found["suppression_threshold"] = int(value)
         else:
             raise ParseError("commands.settings.unknown", word=key)
     return SettingsCommand(**found)

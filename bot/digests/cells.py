@@ -34,13 +34,14 @@ def names_for(core: Core, rnd: Round, team: Team) -> Names:
     return name
 
 
-def shuffled(round_id: int, question_id: str, texts: list[str]) -> list[str]:
+def shuffled(round_id: int, question_id: str, texts: list[tuple[str, str]]) -> list[str]:
     """Return texts in an order that is the same every time but says nothing about who or when.
 
-    The texts come sorted by their words; a shuffle seeded by the round and question keeps
-    every rendering of the digest alike without revealing the order answers arrived in.
+    Each item is ``(answer, as shown)``. Sorted by the answer's words first, then shuffled
+    with a seed of the round and question, every rendering of the digest is alike, and the
+    order reveals neither when answers arrived nor who gave them.
     """
-    out = sorted(texts)
+    out = [shown for _, shown in sorted(texts, key=lambda item: item[0])]
     random.Random(f"{round_id}:{question_id}").shuffle(out)
     return out
 
@@ -55,12 +56,15 @@ def texts_of(
 ) -> list[str]:
     """Return a text question's answers: without names in anonymous teams, else attributed."""
     if rnd.anonymity is Anonymity.ANONYMOUS:
-        plain = [value for value, n in counts.items() for _ in range(n)]
+        plain = [(value, value) for value, n in counts.items() for _ in range(n)]
         return shuffled(rnd.id, q.question_id, plain)
     attributed = [
-        t("digest.attributed", locale, who=name(r["respondent"]), text=r["value"])
-        if r.get("respondent")
-        else r["value"]
+        (
+            r["value"],
+            t("digest.attributed", locale, who=name(r["respondent"]), text=r["value"])
+            if r.get("respondent")
+            else r["value"],
+        )
         for r in rows
     ]
     return shuffled(rnd.id, q.question_id, attributed)
