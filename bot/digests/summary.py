@@ -85,7 +85,8 @@ def round_summary(
         return [t("digest.stand.nobody", locale)]
     lines = _flags(cells, locale) + _divided(cells, locale)
     if not lines:
-        lines.append(t("digest.stand.calm", locale))
+        hidden = any(c.state is CellState.WITHHELD for c in cells)
+        lines.append(t("digest.stand.calm_shown" if hidden else "digest.stand.calm", locale))
     return lines + _shifts(cells, start, locale) + _hidden(cells, threshold, locale)
 
 
