@@ -1,4 +1,4 @@
-"""The coach reports in a real browser: bars, console, phone width, print and WCAG 2.1 AA (axe-core).
+"""The coach reports in a real browser: bars, console, phone width, print, WCAG 2.1 AA (axe).
 
 Debian's Chromium is driven by Playwright (its own browser download is never used); axe-core
 comes from npm (package.json). Without them the tests skip locally and fail under CI=true.
