@@ -62,6 +62,13 @@ class FlagView(BaseModel):
     source: SourceView | None = None
 
 
+class TextView(BaseModel):
+    """A free-text answer; ``count`` more than one when an anonymous team gave it several times."""
+
+    text: str
+    count: int = 1
+
+
 class CellView(BaseModel):
     """The digest of one question in one round.
 
@@ -74,7 +81,7 @@ class CellView(BaseModel):
         split: The team is divided: at least a quarter answered 1-2 and a quarter 4-5.
         top: The most given answers' labels; more than one when they tie.
         texts: Free-text answers in a stable shuffled order, with a name only where the team
-            agreed to that.
+            agreed to that; identical anonymous answers once, with their count.
     """
 
     id: str
@@ -95,7 +102,7 @@ class CellView(BaseModel):
     split: bool = False
     top: list[str] = Field(default_factory=list)
     top_share: int | None = None
-    texts: list[str] = Field(default_factory=list)
+    texts: list[TextView] = Field(default_factory=list)
     flag: FlagView | None = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core import Core
-from bot.digests.stats import scale_numbers, scale_stats, share, tops
+from bot.digests.stats import scale_counts, scale_stats, share, tops
 from bot.models import Anonymity, Round, RoundQuestion, Team
 from bot.presenters.digest import number
 from bot.presenters.rounds import question_view
@@ -51,7 +51,7 @@ def summarise(
     if not n or suppressed(rnd, n, threshold):
         return Summary(view.text, None)
     if q.kind is Kind.SCALE:
-        stats = scale_stats(scale_numbers(counts))
+        stats = scale_stats(scale_counts(counts))
         value = number(stats.median, locale) if stats else ""
         return Summary(view.text, t("digest.median_value", locale, value=value))
     labels = {o.id: o.text for o in view.options}

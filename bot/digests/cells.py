@@ -7,12 +7,12 @@ from collections.abc import Callable, Iterable
 
 from bot.core import Core
 from bot.digests.aggregate import suppressed
-from bot.digests.stats import scale_numbers, scale_stats, share, tops
+from bot.digests.stats import scale_counts, scale_stats, share, tops
 from bot.models import Anonymity, Round, RoundQuestion, Team
 from bot.presenters.digest import bars, source_view
 from bot.questions import Kind
 from prompts.catalog import t
-from prompts.digest_views import CellState, CellView, FlagView
+from prompts.digest_views import CellState, CellView, FlagView, TextView
 
 Names = Callable[[str], str]
 """Turns a stored respondent (member id or pseudonym) into what the digest shows."""
@@ -34,7 +34,7 @@ def names_for(core: Core, rnd: Round, team: Team) -> Names:
     return name
 
 
-def shuffled(round_id: int, question_id: str, texts: list[tuple[str, str]]) -> list[str]:
+def shuffled(round_id: int, question_id: str, texts: list[tuple[str, TextView]]) -> list[TextView]:
     """Return texts in an order that is the same every time but says nothing about who or when.
 
     Each item is ``(answer, as shown)``. Sorted by the answer's words first, then shuffled
@@ -53,17 +53,23 @@ def texts_of(
     rows: Iterable[dict[str, str]],
     name: Names,
     locale: str,
-) -> list[str]:
-    """Return a text question's answers: without names in anonymous teams, else attributed."""
+) -> list[TextView]:
+    """Return a text question's answers: without names in anonymous teams, else attributed.
+
+    In an anonymous team identical answers are shown once with their count: nothing tells
+    them apart, and a long list of repeats would bury the rest.
+    """
     if rnd.anonymity is Anonymity.ANONYMOUS:
-        plain = [(value, value) for value, n in counts.items() for _ in range(n)]
+        plain = [(value, TextView(text=value, count=n)) for value, n in counts.items() if n]
         return shuffled(rnd.id, q.question_id, plain)
     attributed = [
         (
             r["value"],
-            t("digest.attributed", locale, who=name(r["respondent"]), text=r["value"])
-            if r.get("respondent")
-            else r["value"],
+            TextView(
+                text=t("digest.attributed", locale, who=name(r["respondent"]), text=r["value"])
+                if r.get("respondent")
+                else r["value"]
+            ),
         )
         for r in rows
     ]
@@ -100,7 +106,7 @@ def question_cell(
     counts: dict[str, int],
     threshold: int,
     locale: str,
-    texts: list[str] | None = None,
+    texts: list[TextView] | None = None,
 ) -> CellView:
     """Return one question of a closed round, with the team's anonymity applied.
 
@@ -137,7 +143,7 @@ def question_cell(
     best, count = tops({b.value: b.count for b in cell.bars})
     labels = {b.value: b.label for b in cell.bars}
     cell.top, cell.top_share = [labels[v] for v in best], share(count, n)
-    if q.kind is Kind.SCALE and (stats := scale_stats(scale_numbers(counts))):
+    if q.kind is Kind.SCALE and (stats := scale_stats(scale_counts(counts))):
         cell.median, cell.mean, cell.spread = stats.median, stats.mean, stats.spread
         cell.lowest, cell.highest, cell.split = stats.lowest, stats.highest, stats.split
     cell.flag = flag_of(core, q, counts, locale)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from bot.core import Core
 from bot.digests.aggregate import counts_by_question, suppressed, threshold_of
 from bot.digests.round_digest import closed_rounds
-from bot.digests.stats import scale_numbers, scale_stats, share
+from bot.digests.stats import scale_counts, scale_stats, share
 from bot.presenters.digest import local_iso, round_label
 from bot.questions import Kind
 from prompts.digest_views import (
@@ -63,7 +63,7 @@ def programme_view(core: Core, programme_id: str, locale: str) -> ProgrammeView:
                     continue
                 given = counts.get(q.question_id, {})
                 n = sum(given.values())
-                stats = scale_stats(scale_numbers(given))
+                stats = scale_stats(scale_counts(given))
                 state = CellState.EMPTY if n == 0 else CellState.SHOWN
                 if suppressed(rnd, n, threshold):
                     state, stats = CellState.WITHHELD, None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import statistics
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,33 +28,54 @@ def share(count: int, n: int) -> int:
     return round(100 * count / n) if n else 0
 
 
-def scale_numbers(counts: Mapping[str, int]) -> list[int]:
-    """Return every scale answer as a number, from ``value -> count``."""
-    return [int(v) for v, c in counts.items() if v.isdigit() for _ in range(c)]
+def scale_counts(counts: Mapping[str, int]) -> dict[int, int]:
+    """Return ``number -> count`` of the scale answers among ``value -> count``."""
+    return {int(v): c for v, c in counts.items() if v.isdigit() and c > 0}
 
 
-def is_split(numbers: Sequence[int]) -> bool:
+def is_split(numbers: Mapping[int, int]) -> bool:
     """Return whether the answers are divided: a quarter or more on each side of the middle.
 
     ``1, 3, 4`` is divided (a third low, a third high); ``2, 2, 2`` is not, and neither is one
-    dissenter among ten.
+    dissenter among ten. ``numbers`` maps each answer to how often it was given.
     """
-    n = len(numbers)
+    n = sum(numbers.values())
     if n < 2:
         return False
-    low = sum(1 for x in numbers if x in LOW)
-    high = sum(1 for x in numbers if x in HIGH)
+    low = sum(c for x, c in numbers.items() if x in LOW)
+    high = sum(c for x, c in numbers.items() if x in HIGH)
     return low >= SPLIT_SHARE * n and high >= SPLIT_SHARE * n
 
 
-def scale_stats(numbers: Sequence[int]) -> ScaleStats | None:
-    """Return median, mean, spread (population standard deviation), range and split, or None."""
-    if not numbers:
+def _median(numbers: Mapping[int, int], n: int) -> float:
+    # The middle answer (or the mean of the two middle ones), read off the running count.
+    ordered = sorted(numbers.items())
+
+    def at(k: int) -> int:
+        seen = 0
+        for x, c in ordered:
+            seen += c
+            if k < seen:
+                return x
+        return ordered[-1][0]
+
+    return (at((n - 1) // 2) + at(n // 2)) / 2
+
+
+def scale_stats(numbers: Mapping[int, int]) -> ScaleStats | None:
+    """Return median, mean, spread (population standard deviation), range and split, or None.
+
+    Computed from the counts per answer, so a thousand answers cost no more than ten.
+    """
+    n = sum(numbers.values())
+    if not n:
         return None
+    mean = sum(x * c for x, c in numbers.items()) / n
+    variance = sum(c * (x - mean) ** 2 for x, c in numbers.items()) / n
     return ScaleStats(
-        median=float(statistics.median(numbers)),
-        mean=round(statistics.fmean(numbers), 2),
-        spread=round(statistics.pstdev(numbers), 2),
+        median=float(_median(numbers, n)),
+        mean=round(mean, 2),
+        spread=round(math.sqrt(variance), 2),
         lowest=min(numbers),
         highest=max(numbers),
         split=is_split(numbers),

@@ -162,8 +162,8 @@ def _cell_rows(
     for b in c.bars:
         label = f"{b.label} ({b.anchor})" if b.anchor else b.label
         yield [team, *meta, *common, label, b.count, b.share, *stats]
-    for text in c.texts:
-        yield [team, *meta, *common, text, 1, "", *stats]
+    for x in c.texts:
+        yield [team, *meta, *common, x.text, x.count, "", *stats]
 
 
 def report_csv(report: ReportView, mode: str, locale: str) -> str:

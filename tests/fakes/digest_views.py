@@ -20,6 +20,7 @@ from prompts.digest_views import (
     ProgrammeView,
     ReportView,
     SourceView,
+    TextView,
 )
 from prompts.views import RoundView
 
@@ -80,7 +81,8 @@ def cells(text: str = "Vraag", answer: str = "<tekst> & meer") -> list[CellView]
         ),
         CellView(id="a.hidden", kind="choice", text="Verborgen", n=2, state=CellState.WITHHELD),
         CellView(id="a.none", kind="scale", text="Leeg", n=0, state=CellState.EMPTY),
-        CellView(id="a.text", kind="text", text=f"Open {text}", n=2, texts=[answer, "Tweede"]),
+        CellView(id="a.text", kind="text", text=f"Open {text}", n=3,
+                 texts=[TextView(text=answer), TextView(text="Tweede", count=2)]),
     ]  # fmt: skip
 
 

@@ -11,7 +11,15 @@ import pytest
 from adapters.slack.translate import message_chunks, view_payload
 from bot.presenters.rounds import question_view
 from bot.rounds.snapshot import snapshot
-from prompts.digest_views import BarView, CellState, CellView, DigestView, FlagView, SourceView
+from prompts.digest_views import (
+    BarView,
+    CellState,
+    CellView,
+    DigestView,
+    FlagView,
+    SourceView,
+    TextView,
+)
 from prompts.library import Kind, load_library
 from prompts.render import render
 from prompts.views import HomeView, OptionView, QuestionView, RoundView
@@ -84,7 +92,9 @@ def big_digest() -> DigestView:
     cells = []
     source = SourceView(file="003.txt", lines="1-2", quote=NASTY)
     for i, q in enumerate(questions()):
-        texts = [(LONG if j % 3 else NASTY) for j in range(40)] if q.kind == "text" else []
+        texts = (
+            [TextView(text=LONG if j % 3 else NASTY) for j in range(40)] if q.kind == "text" else []
+        )
         labels = [o.text for o in q.options] or [str(v) for v in range(1, 6)]
         flag = FlagView(
             pitfall="p", title=NASTY, question_id=q.id, question=q.text, hits=30, n=40, share=75,
