@@ -144,3 +144,17 @@ def test_a_missing_database_is_refused(tmp_path: Path) -> None:
     code, _, err = digest("--db", str(tmp_path / "weg.db"), "--team", "x")
     assert code == 2 and "bestaat niet" in err
     assert not (tmp_path / "weg.db").exists()
+
+
+def test_the_readme_and_help_give_the_command_as_it_is() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    synopsis = (
+        "reflectiebot digest --db PATH --team TEAM [--round ID \\| --compare \\| --programme ID]"
+        " --format md\\|html\\|json\\|csv [--lang nl\\|en] [--out FILE]"
+    )
+    assert synopsis in readme
+    result = runner.invoke(app, ["digest", "--help"])
+    assert result.exit_code == 0
+    for flag in ("--db", "--team", "--round", "--compare", "--programme", "--format", "--lang",
+                 "--out"):  # fmt: skip
+        assert flag in result.output
