@@ -10,7 +10,7 @@ from bot.digests.compare import compare_view, recap_lines
 from bot.digests.report import find_team, team_report
 from bot.digests.round_digest import round_digest
 from bot.rounds.answering import record_answers
-from prompts.digest_views import CellState
+from prompts.digest_views import CellState, CellView
 from tests.conftest import make_team
 from tests.harness import Bot
 
@@ -39,7 +39,7 @@ async def _closed_round(
     return rnd.id
 
 
-def _cell(lc: Bot, round_id: int, qid: str, locale: str = "nl"):  # type: ignore[no-untyped-def]
+def _cell(lc: Bot, round_id: int, qid: str, locale: str = "nl") -> CellView:
     return next(c for c in round_digest(lc.core, round_id, locale).cells if c.id == qid)
 
 
