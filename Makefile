@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+NPM    := $(shell command -v npm 2>/dev/null)
+AXE    := node_modules/axe-core/axe.min.js
+
 .PHONY: demo test bench clean
 
 $(STAMP): pyproject.toml
@@ -14,10 +17,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# axe-core for the browser tests (tests/browser), from package-lock.json; without npm they skip.
+$(AXE): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
 demo: $(STAMP)
 	$(BIN)/reflectiebot demo
 
-test: $(STAMP)
+test: $(STAMP) $(if $(NPM),$(AXE))
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -28,4 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) reflectiebot-demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) reflectiebot-demo node_modules test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -76,6 +76,13 @@ class ConversationStatus(StrEnum):
     GONE = "gone"
 
 
+class DigestAudience(StrEnum):
+    """Who gets a closed round's digest in chat: the coaches only, or the team's channel too."""
+
+    COACH = "coach"
+    TEAM = "team"
+
+
 class RoleName(StrEnum):
     """Roles a person can hold in a team or programme."""
 
@@ -104,6 +111,9 @@ class Team(BaseModel):
     anonymity: Anonymity = Anonymity.ANONYMOUS
     open_days: int = 5
     link_code: str | None = None
+    digest_audience: DigestAudience = DigestAudience.COACH
+    suppression_threshold: int | None = None
+    """None: the operator's default (``REFLECTIEBOT_SUPPRESSION_THRESHOLD``) applies."""
 
 
 class Conversation(BaseModel):

@@ -31,6 +31,11 @@ def check_citations(library: Library, seeds_dir: Path) -> list[str]:
     cited: list[tuple[str, Source]] = [(q.id, q.source) for q in library.questions.values()]
     cited += [(f"exercise {e.id}", e.source) for e in library.exercises.values() if e.source]
     cited += [(f"pitfall {name}", p.source) for name, p in library.pitfalls.items()]
+    cited += [
+        (f"kit {name} opener {i + 1}", opener.source)
+        for name, entry in library.kit.items()
+        for i, opener in enumerate(entry.openers)
+    ]
     for owner, src in cited:
         path = seeds_dir / src.file
         if src.file not in cache:

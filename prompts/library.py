@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field, ValidationError
 from bot.models import PLANNED_PHASES
 from prompts.questions import (
     Kind,
+    KitEntry,
+    Opener,
     Option,
     Pitfall,
     Question,
@@ -29,8 +31,10 @@ from prompts.questions import (
 __all__ = [
     "PHASES",
     "Kind",
+    "KitEntry",
     "Library",
     "LibraryError",
+    "Opener",
     "Option",
     "Pitfall",
     "Question",
@@ -67,6 +71,7 @@ class Library(BaseModel):
     rounds: dict[str, RoundSet]
     exercises: dict[str, RoundSet]
     pitfalls: dict[str, Pitfall] = Field(default_factory=dict)
+    kit: dict[str, KitEntry] = Field(default_factory=dict)
 
     def round_set(self, set_id: str) -> RoundSet:
         """Return a set by id: a phase (``start``), ``exercise:<id>`` or ``theme:<theme>``.
@@ -162,11 +167,59 @@ def parse_library(library_dir: Path = LIBRARY_DIR, sets_file: Path = SETS_FILE) 
             for qid in rounds[phase].question_ids()
             if qid in questions and phase not in questions[qid].phases
         ]
+    kit = _parse_map(sets, "kit", KitEntry, problems)
+    problems += _kit_problems(kit, questions, themes, exercises)
     if problems:
         raise LibraryError(problems)
     return Library(
-        questions=questions, themes=themes, rounds=rounds, exercises=exercises, pitfalls=pitfalls
+        questions=questions,
+        themes=themes,
+        rounds=rounds,
+        exercises=exercises,
+        pitfalls=pitfalls,
+        kit=kit,
     )
+
+
+def _kit_problems(
+    kit: dict[str, KitEntry],
+    questions: dict[str, Question],
+    themes: dict[str, Theme],
+    exercises: dict[str, RoundSet],
+) -> list[str]:
+    # Each question, answer and theme may call for one exercise only, or the kit would have to
+    # guess which of two to propose.
+    problems: list[str] = []
+    claimed: dict[str, str] = {}
+
+    def claim(what: str, exercise: str) -> None:
+        if what in claimed and claimed[what] != exercise:
+            problems.append(f"sets.yaml kit: {what} is in both {claimed[what]} and {exercise}")
+        claimed[what] = exercise
+
+    for name, entry in kit.items():
+        where = f"sets.yaml kit.{name}"
+        if name not in exercises:
+            problems.append(f"{where}: unknown exercise {name!r}")
+        for theme in entry.themes:
+            if theme not in themes:
+                problems.append(f"{where}: unknown theme {theme!r}")
+            claim(f"theme {theme}", name)
+        for qid in entry.questions:
+            if qid not in questions:
+                problems.append(f"{where}: unknown question {qid}")
+            claim(f"question {qid}", name)
+        for qid, values in entry.answers.items():
+            if qid not in questions:
+                problems.append(f"{where}: unknown question {qid}")
+                continue
+            possible = questions[qid].answer_values()
+            problems += [
+                f"{where}: {v!r} is not an answer to {qid}" for v in values if v not in possible
+            ]
+            for v in values:
+                claim(f"answer {qid}={v}", name)
+    return problems
 
 
 def _parse_map(

@@ -92,6 +92,16 @@ def render_library_md(library: Library) -> str:
         out.append(
             f"- **{pit.title.nl}** / {pit.title.en} (`{name}`): {users}. {_cite(pit.source)}"
         )
+    out += ["", f"## {_both('library.doc.kit')}", ""]
+    for name, entry in library.kit.items():
+        calls = [f"`{q}`" for q in entry.questions] + [f"`{t}`" for t in entry.themes]
+        calls += [f"`{q}` = {', '.join(v)}" for q, v in entry.answers.items()]
+        out.append(
+            f"- **{library.exercises[name].title.nl}** (`{name}`), "
+            f"{_both('library.doc.kit_calls')}: {', '.join(calls)}. "
+            f"{_both('library.doc.kit_openers')}:"
+        )
+        out += [f"  - {o.text.nl} / *{o.text.en}* {_cite(o.source)}" for o in entry.openers]
     out += ["", f"## {_both('library.doc.by_phase')}", ""]
     for phase in PHASES:
         out += [f"### {_both(f'library.phase.{phase}')}", ""]

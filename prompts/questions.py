@@ -21,6 +21,8 @@ __all__ = [
     "AnswerProblem",
     "Answerable",
     "Kind",
+    "KitEntry",
+    "Opener",
     "Option",
     "Pitfall",
     "Question",
@@ -90,6 +92,31 @@ class Pitfall(BaseModel):
     model_config = ConfigDict(extra="forbid")
     title: Text
     source: Source
+
+
+class Opener(BaseModel):
+    """An open question from the sources that starts a retrospective conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Text
+    source: Source
+
+
+class KitEntry(BaseModel):
+    """What the retrospective kit proposes for one exercise, and which questions call for it.
+
+    Attributes:
+        answers: Question id → the answers that point to this exercise (a boundary named).
+        questions: Question ids that call for this exercise whatever their theme.
+        themes: Themes whose divided or flagged questions call for this exercise.
+        openers: One or two open questions to start the conversation with.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    answers: dict[str, list[str]] = Field(default_factory=dict)
+    questions: list[str] = Field(default_factory=list)
+    themes: list[str] = Field(default_factory=list)
+    openers: list[Opener] = Field(min_length=1, max_length=2)
 
 
 class Step(BaseModel):

@@ -57,46 +57,6 @@ class RoundView(BaseModel):
     form_token: str = ""
 
 
-class CellView(BaseModel):
-    """The digest of one question in one round."""
-
-    id: str
-    kind: str
-    text: str
-    n: int
-    suppressed: bool = False
-    median: float | None = None
-    counts: list[tuple[str, int]] = Field(default_factory=list)
-    texts: list[str] = Field(default_factory=list)
-    pitfall: str | None = None
-    flagged: bool = False
-
-
-class DigestView(BaseModel):
-    """The digest of one closed round."""
-
-    round: RoundView
-    cells: list[CellView]
-    threshold: int
-    flags: list[str] = Field(default_factory=list)
-
-
-class CompareRow(BaseModel):
-    """One repeated question across phases: phase label → summary (None when hidden or absent)."""
-
-    id: str
-    text: str
-    values: list[tuple[str, str | None]]
-
-
-class CompareView(BaseModel):
-    """Repeated questions compared across a team's closed rounds."""
-
-    team_name: str
-    phases: list[str]
-    rows: list[CompareRow]
-
-
 class HomeView(BaseModel):
     """A person's overview: their open rounds and, for managers and coaches, their teams."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.app.digest_cmd import digest_command
 from bot.app.failures import ReflectiebotGroup, friendly, settings_text
 from bot.app.options import choose_format, cli_locale, existing_db, lang_option, out_folder
 from bot.app.prompts_cmd import prompts_app
@@ -28,6 +29,7 @@ app = typer.Typer(
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(prompts_app, name="prompts")
 app.command("serve")(serve_command)
+app.command("digest")(digest_command)
 out = Console()
 EXPORT_FORMATS = ("json", "csv")
 
@@ -53,7 +55,7 @@ def demo(
     out_dir: Path = typer.Option(
         Path("reflectiebot-demo"),
         "--out",
-        help="Folder for reflectiebot.db, digest.md, digest.html and responses.csv.",
+        help="Folder for reflectiebot.db, digest.md, compare.md, <team>.html and responses.csv.",
     ),
     quiet: bool = typer.Option(False, "--quiet", help="Do not show the chat, only the summary."),
     lang: str | None = lang_option(),

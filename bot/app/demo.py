@@ -16,9 +16,8 @@ import yaml
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
 from bot.core import Core
-from bot.digests.compare import compare_view
 from bot.digests.export import write_export
-from bot.digests.round_digest import round_digest
+from bot.digests.report import team_report
 from bot.interactions import Interactions
 from bot.messages import Actor, AnswersSubmitted, ConversationRef, FormRequested
 from bot.models import Anonymity, Phase, RoleName, RoundStatus
@@ -39,6 +38,7 @@ class DemoResult:
 
     db_path: Path
     digest_path: Path
+    reports: list[Path]
     rounds: int
     answers: int
     messages: int
@@ -65,10 +65,11 @@ async def run_demo(
     """Run two teams through start, fresh-up and wrap-up, and write the results to ``out``.
 
     Args:
-        out: Folder for ``reflectiebot.db``, ``digest.md`` and ``responses.csv``.
+        out: Folder for ``reflectiebot.db``, ``digest.md``, ``compare.md``, one coach's report
+            ``<team>.html`` per team and ``responses.csv``.
         seed: Seed of the simulated answers and pseudonyms; the same seed, the same outcome.
         write: Receives every chat message as ``(where, text)``.
-        locale: The language of the teams, so of every message and digest.
+        locale: The language of the teams, so of every message and report.
     """
     data: dict[str, Any] = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))
     rng = random.Random(seed)
@@ -170,7 +171,7 @@ async def run_demo(
             )
             await door.drain()  # the channel counter is updated after the reply
             answers += len(given) if reply.ok else 0
-    digest_path = _write_digest(core, out / "digest.md")
+    digest_path, reports = write_reports(core, out, locale)
     with (out / "responses.csv").open("w", encoding="utf-8") as csv_file:
         write_export(store.answers.export_rows(), "csv", csv_file)
     closed = sum(
@@ -180,24 +181,30 @@ async def run_demo(
         if r.status is RoundStatus.CLOSED
     )
     store.close()
-    return DemoResult(db_path, digest_path, closed, answers, len(console.transcript))
+    return DemoResult(db_path, digest_path, reports, closed, answers, len(console.transcript))
 
 
-def _write_digest(core: Core, path: Path) -> Path:
-    """Write every closed round's digest and each team's phase comparison as Markdown and HTML."""
-    parts, teams = [], []
+def write_reports(core: Core, out: Path, locale: str | None = None) -> tuple[Path, list[Path]]:
+    """Write every team's digests as Markdown, the phase comparisons and one HTML report per team.
+
+    Args:
+        core: The wired context on the demo's database.
+        out: The folder to write ``digest.md``, ``compare.md`` and ``<team>.html`` to.
+        locale: The reports' language; None takes each team's own.
+
+    Returns:
+        The path of ``digest.md`` and of each team's HTML report.
+    """
+    digests, comparisons, reports = [], [], []
     for team in core.store.directory.teams():
-        locale = team.locale
-        digests = [
-            round_digest(core, rnd.id, locale)
-            for rnd in core.store.rounds.rounds_of(team.id)
-            if rnd.status is RoundStatus.CLOSED
-        ]
-        compare = compare_view(core, team, locale)
-        parts += [render("markdown", "digest", locale, digest=d).text for d in digests]
-        parts.append(render("markdown", "compare", locale, compare=compare).text)
-        teams.append({"digests": digests, "compare": compare})
-    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
-    html = render("html", "report", core.settings.locale, teams=teams).text
-    path.with_suffix(".html").write_text(html + "\n", encoding="utf-8")
-    return path
+        lang = locale or team.locale
+        report = team_report(core, team, lang)
+        digests += [render("markdown", "digest", lang, digest=d).text for d in report.rounds]
+        comparisons.append(render("markdown", "compare", lang, compare=report.compare).text)
+        html = out / f"{team.id}.html"
+        html.write_text(render("html", "report", lang, report=report).text + "\n", encoding="utf-8")
+        reports.append(html)
+    digest_path = out / "digest.md"
+    digest_path.write_text("\n\n".join(digests + comparisons) + "\n", encoding="utf-8")
+    (out / "compare.md").write_text("\n\n".join(comparisons) + "\n", encoding="utf-8")
+    return digest_path, reports

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from bot.models import Anonymity, RoleName
+from bot.models import Anonymity, DigestAudience, RoleName
 
 
 class HelpCommand(BaseModel):
@@ -76,17 +76,28 @@ class RoleCommand(BaseModel):
 
 
 class SettingsCommand(BaseModel):
-    """``instellingen [taal nl|en] [anonimiteit ...] [dagen N]``; no changes means show."""
+    """``instellingen [taal nl|en] [anonimiteit ...] [dagen N] [digest team|coach] [drempel N]``.
+
+    No changes means show.
+    """
 
     name: Literal["settings"] = "settings"
     locale: Literal["nl", "en"] | None = None
     anonymity: Anonymity | None = None
     open_days: int | None = None
+    digest_audience: DigestAudience | None = None
+    suppression_threshold: int | None = None
 
     @property
     def changes(self) -> dict[str, Any]:
         """Return the team columns this command changes."""
-        fields = {"locale": self.locale, "anonymity": self.anonymity, "open_days": self.open_days}
+        fields = {
+            "locale": self.locale,
+            "anonymity": self.anonymity,
+            "open_days": self.open_days,
+            "digest_audience": self.digest_audience,
+            "suppression_threshold": self.suppression_threshold,
+        }
         return {k: v for k, v in fields.items() if v is not None}
 
 

@@ -118,4 +118,9 @@ def settings_lines(ctx: CommandContext, team: Team, *, changed: bool) -> list[st
         ctx.t("settings.anonymity", value=ctx.t(f"settings.modes.{team.anonymity.value}")),
         ctx.t("settings.days", value=team.open_days),
         ctx.t("settings.zone", value=team.timezone),
+        ctx.t("settings.digest", value=ctx.t(f"settings.audiences.{team.digest_audience.value}")),
+        ctx.t(
+            "settings.threshold",
+            value=team.suppression_threshold or ctx.core.settings.suppression_threshold,
+        ),
     ]

@@ -13,7 +13,7 @@ from bot.commands.models import (
     StartCommand,
     StopCommand,
 )
-from bot.models import Anonymity, Phase, RoleName
+from bot.models import Anonymity, DigestAudience, Phase, RoleName
 from prompts.library import Library
 
 # Keywords per meaning; Dutch first, English aliases after. Everything is compared lowercased.
@@ -39,6 +39,12 @@ DAYS = {"dagen", "days", "werkdagen"}
 # The word that confirms a command that discards something (``stop ja``).
 CONFIRM = {"ja", "yes", "bevestig", "confirm"}
 MIN_DAYS, MAX_DAYS = 1, 20
+DIGEST = {"digest", "samenvatting"}
+AUDIENCES = {**dict.fromkeys(("team", "kanaal", "channel"), DigestAudience.TEAM)}
+AUDIENCES |= dict.fromkeys(("coach", "coaches"), DigestAudience.COACH)
+THRESHOLD = {"drempel", "threshold"}
+# One answer alone is always recognisable; the operator's maximum bounds the rest.
+MIN_THRESHOLD, MAX_THRESHOLD = 2, 50
 
 # ASCII digits only: str.isdigit and a plain \d also accept ², ١ and other scripts' digits.
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
@@ -189,6 +195,20 @@ def parse_settings(words: list[str]) -> SettingsCommand:
                     "commands.settings.bad_days", value=value or "", low=MIN_DAYS, high=MAX_DAYS
                 )
             found["open_days"] = days
+        elif key in DIGEST:
+            if value not in AUDIENCES:
+                raise ParseError("commands.settings.bad_digest", value=value or "")
+            found["digest_audience"] = AUDIENCES[value]
+        elif key in THRESHOLD:
+            threshold = int(value) if value is not None and _is_number(value) else 0
+            if not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+                raise ParseError(
+                    "commands.settings.bad_threshold",
+                    value=value or "",
+                    low=MIN_THRESHOLD,
+                    high=MAX_THRESHOLD,
+                )
+            found["suppression_threshold"] = threshold
         else:
             raise ParseError("commands.settings.unknown", word=key)
     return SettingsCommand(**found)

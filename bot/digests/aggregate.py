@@ -1,16 +1,21 @@
-"""Aggregation shared by every digest: answers per question, medians, and suppression."""
+"""Aggregation shared by every digest: answer counts per question, thresholds and suppression."""
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter
 from dataclasses import dataclass
 
 from bot.core import Core
-from bot.models import Anonymity, Round, RoundQuestion
+from bot.digests.stats import scale_counts, scale_stats, share, tops
+from bot.models import Anonymity, Round, RoundQuestion, Team
+from bot.presenters.digest import number
 from bot.presenters.rounds import question_view
-from bot.questions import SCALE_VALUES, Kind
+from bot.questions import Kind
 from prompts.catalog import t
+
+
+def threshold_of(core: Core, team: Team) -> int:
+    """Return the team's anonymity threshold: its own setting, else the operator's default."""
+    return team.suppression_threshold or core.settings.suppression_threshold
 
 
 def suppressed(rnd: Round, n: int, threshold: int) -> bool:
@@ -21,10 +26,12 @@ def suppressed(rnd: Round, n: int, threshold: int) -> bool:
     return rnd.anonymity is Anonymity.ANONYMOUS and 0 < n < threshold
 
 
-def median(values: list[str]) -> float | None:
-    """Return the median of the scale answers among ``values`` (None when there are none)."""
-    numbers = [int(v) for v in values if v in SCALE_VALUES]
-    return float(statistics.median(numbers)) if numbers else None
+def counts_by_question(core: Core, round_id: int) -> dict[str, dict[str, int]]:
+    """Return ``question_id -> value -> count`` of a round, counted by the database."""
+    grouped: dict[str, dict[str, int]] = {}
+    for row in core.store.answers.value_counts(round_id):
+        grouped.setdefault(row["question_id"], {})[row["value"]] = int(row["n"])
+    return grouped
 
 
 @dataclass(frozen=True)
@@ -35,32 +42,36 @@ class Summary:
     summary: str | None
 
 
-def by_question(core: Core, rnd: Round) -> dict[str, list[str]]:
-    """Return a round's answer values grouped by question id."""
-    grouped: dict[str, list[str]] = {}
-    for row in core.store.answers.responses(rnd.id):
-        grouped.setdefault(row["question_id"], []).append(row["value"])
-    return grouped
-
-
-def summarise(q: RoundQuestion, values: list[str], rnd: Round, core: Core, locale: str) -> Summary:
-    """Summarise one scale or choice question: a median, or the most chosen option and share."""
+def summarise(
+    q: RoundQuestion, counts: dict[str, int], rnd: Round, threshold: int, locale: str
+) -> Summary:
+    """Summarise one scale or choice question: a median, or the most chosen options (ties too)."""
     view = question_view(q, locale)
-    if not values or suppressed(rnd, len(values), core.settings.suppression_threshold):
+    n = sum(counts.values())
+    if not n or suppressed(rnd, n, threshold):
         return Summary(view.text, None)
     if q.kind is Kind.SCALE:
-        return Summary(view.text, t("digest.median_value", locale, value=median(values)))
-    top, count = Counter(values).most_common(1)[0]
-    label = next((o.text for o in view.options if o.id == top), top)
-    share = round(100 * count / len(values))
-    return Summary(view.text, t("digest.top_choice", locale, option=label, share=share))
+        stats = scale_stats(scale_counts(counts))
+        value = number(stats.median, locale) if stats else ""
+        return Summary(view.text, t("digest.median_value", locale, value=value))
+    labels = {o.id: o.text for o in view.options}
+    best, count = tops({o.id: counts.get(o.id, 0) for o in view.options})
+    return Summary(view.text, top_text([labels[v] for v in best], share(count, n), locale))
 
 
-def summaries(core: Core, rnd: Round, locale: str) -> dict[str, Summary]:
+def top_text(labels: list[str], pct: int, locale: str) -> str:
+    """Return the most chosen option, or the tied ones as a tie, with their share."""
+    if len(labels) == 1:
+        return t("digest.top_choice", locale, option=labels[0], share=pct)
+    return t("digest.top_tie", locale, options=labels, share=pct)
+
+
+def summaries(core: Core, rnd: Round, team: Team, locale: str) -> dict[str, Summary]:
     """Return ``question_id -> Summary`` for a round's scale and choice questions."""
-    answers = by_question(core, rnd)
+    counts = counts_by_question(core, rnd.id)
+    threshold = threshold_of(core, team)
     return {
-        q.question_id: summarise(q, answers.get(q.question_id, []), rnd, core, locale)
+        q.question_id: summarise(q, counts.get(q.question_id, {}), rnd, threshold, locale)
         for q in core.store.answers.round_questions(rnd.id)
         if q.kind is not Kind.TEXT
     }

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.core import Core
-from bot.models import Purpose, RoleName, Round, RoundStatus
+from bot.models import DigestAudience, Purpose, RoleName, Round, RoundStatus
 from bot.rounds.snapshot import snapshot
 
 log = logging.getLogger(__name__)
@@ -105,10 +105,13 @@ class Lifecycle:
             conv = team.conversation_id or 0
             store.outbox.add(round_id, Purpose.CLOSE, now, conversation_id=conv)
             if status is RoundStatus.CLOSED:
-                store.outbox.add(round_id, Purpose.DIGEST, now, conversation_id=conv)
-                for role in (RoleName.COACH, RoleName.MANAGER):
-                    for person in store.people.people_with_role(team, role):
-                        store.outbox.add(round_id, Purpose.DIGEST, now, member_id=person.id)
+                # The team chose whether its channel sees the digest; the coaches always get
+                # it, and without a coach the managers do, so it never goes unread.
+                if team.digest_audience is DigestAudience.TEAM:
+                    store.outbox.add(round_id, Purpose.DIGEST, now, conversation_id=conv)
+                readers = store.people.people_with_role(team, RoleName.COACH)
+                for person in readers or store.people.people_with_role(team, RoleName.MANAGER):
+                    store.outbox.add(round_id, Purpose.DIGEST, now, member_id=person.id)
         log.info("round %s %s", round_id, status.value)
         self.core.sync_timers(round_id)
         return True

@@ -225,3 +225,23 @@ class AnswerStore:
             "JOIN round_question q ON q.round_id = p.round_id AND q.question_id = p.question_id "
             "ORDER BY t.id, r.opens_at, q.position, p.value",
         )
+
+    # digests --------------------------------------------------------------------------
+    def value_counts(self, round_id: int) -> list[dict[str, Any]]:
+        """Return ``question_id, value, n``: how often each answer was given in a round."""
+        return rows(
+            self.db,
+            "SELECT question_id, value, COUNT(*) AS n FROM response WHERE round_id = ? "
+            "GROUP BY question_id, value ORDER BY question_id, value",
+            [round_id],
+        )
+
+    def attributed_texts(self, round_id: int, question_ids: list[str]) -> list[dict[str, Any]]:
+        """Return ``question_id, respondent, value`` of a round's answers to some questions."""
+        return rows(
+            self.db,
+            "SELECT question_id, respondent, value FROM response WHERE round_id = ? AND "
+            "question_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY question_id, value, respondent",
+            [round_id, json.dumps(question_ids)],
+        )

@@ -34,6 +34,11 @@ class Directory:
             "INSERT OR IGNORE INTO programme (id, name) VALUES (?, ?)", [programme_id, name]
         )
 
+    def programme_name(self, programme_id: str) -> str | None:
+        """Return a programme's name, or None when there is no such programme."""
+        row = self._one("SELECT name FROM programme WHERE id = ?", [programme_id])
+        return str(row["name"]) if row else None
+
     def create_team(
         self,
         team_id: str,

@@ -236,3 +236,18 @@ def m010_reliable_outbox(db: Database) -> None:
     """
     for statement in filter(None, (s.strip() for s in _DELIVERY_V2.split(";\n"))):
         db.execute(statement)
+
+
+@migrations()
+def m013_digest_settings(db: Database) -> None:
+    """Per team: who gets the digest in chat and its anonymity threshold; digests read by round."""
+    db.execute(
+        "ALTER TABLE team ADD COLUMN digest_audience TEXT NOT NULL DEFAULT 'coach' "
+        "CHECK (digest_audience IN ('coach', 'team'))"
+    )
+    # NULL: the operator's REFLECTIEBOT_SUPPRESSION_THRESHOLD applies.
+    db.execute(
+        "ALTER TABLE team ADD COLUMN suppression_threshold INTEGER "
+        "CHECK (suppression_threshold BETWEEN 2 AND 50)"
+    )
+    db.execute("CREATE INDEX response_by_round ON response(round_id, question_id, value)")

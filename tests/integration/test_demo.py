@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from bot.app.cli import app
 
-FILES = ("digest.md", "digest.html", "responses.csv")
+FILES = ("digest.md", "compare.md", "energieloket.html", "leefbare-wijk.html", "responses.csv")
 
 
 def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
@@ -27,13 +27,14 @@ def test_demo_writes_db_and_digest_covering_three_phases_and_export_reads_it(
     digest = (out / "digest.md").read_text(encoding="utf-8")
     for title in ("Start", "Opfris", "Afronding"):
         assert title in digest
-    assert "| Start | Opfrismoment | Afronding |" in digest  # phases compared side by side
-    table = digest.split("| Start | Opfrismoment | Afronding |")[1].split("\n\n")[0]
-    full_rows = [r for r in table.splitlines()[2:] if r.startswith("|") and "| – |" not in r]
-    assert len(full_rows) >= 2, table  # at least two questions repeated in all three phases
+    assert "| Antwoord | Start | Opfrismoment | Afronding |" in digest  # phases side by side
+    assert "Vergelijking over de fasen" in (out / "compare.md").read_text(encoding="utf-8")
     assert "Zo antwoordde het team bij de start" in result.output  # the fresh-up recap
-    html = (out / "digest.html").read_text(encoding="utf-8")
-    assert html.count("<svg") >= 6 and "Vergelijking over de fasen" in html
+    for team in ("leefbare-wijk", "energieloket"):
+        html = (out / f"{team}.html").read_text(encoding="utf-8")
+        assert html.count('class="chart"') >= 6 and "Fasen naast elkaar" in html
+        assert html.count("<h1>") == 1, "one team per report"
+    assert not (out / "digest.html").exists()
     assert (out / "responses.csv").read_text(encoding="utf-8").startswith("team,round_id,phase")
     exported = runner.invoke(
         app, ["export", "--db", str(out / "reflectiebot.db"), "--format", "json"]

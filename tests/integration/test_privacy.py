@@ -91,7 +91,7 @@ async def test_forget_erases_linked_answers_roles_and_membership(
         )
     clock.set(rnd.closes_at)
     await file_lc.reconcile(clock.now())
-    digest = dict(console.transcript)["#wijk ↳"]
+    digest = dict(console.transcript)["@coach"]
     assert "Persoon 1: antwoord van p1" in digest  # named teams show names, looked up now
     from typer.testing import CliRunner
 

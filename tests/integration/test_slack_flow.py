@@ -60,10 +60,17 @@ async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
     await lc.reconcile(slack.clock.now())
     closed = api.messages[("C1", post.ts)]
     assert closed.updates == 2 and "reflectie.open_form" not in json.dumps(closed.blocks)
-    thread = [m for m in api.posts_to("C1") if m.thread_ts == post.ts]
-    assert len(thread) == 1, "the team digest goes in the round's thread"
     assert api.posts_to("DUCOACH"), "the coach gets the digest privately"
-    assert len(api.posts_to("C1")) == 2
+    assert len(api.posts_to("C1")) == 1, "by default the channel gets no digest"
+
+    await slack.command("instellingen digest team")
+    await slack.command("start")
+    second = slack.open_round()
+    slack.clock.set(second.closes_at)
+    await lc.reconcile(slack.clock.now())
+    [opened] = [m for m in api.posts_to("C1") if m.ts != post.ts and not m.thread_ts]
+    thread = [m for m in api.posts_to("C1") if m.thread_ts == opened.ts]
+    assert len(thread) == 1, "a team that chose so gets the digest in the round's thread"
 
 
 async def test_forged_and_replayed_requests_are_refused(slack: Slack) -> None:

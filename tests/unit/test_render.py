@@ -9,16 +9,8 @@ from jinja2 import UndefinedError
 
 from prompts.catalog import CatalogError, messages, t
 from prompts.render import TEMPLATES_DIR, render
-from prompts.views import (
-    CellView,
-    CompareRow,
-    CompareView,
-    DigestView,
-    HomeView,
-    OptionView,
-    QuestionView,
-    RoundView,
-)
+from prompts.views import HomeView, OptionView, QuestionView, RoundView
+from tests.fakes import digest_views
 
 
 def _round(status: str = "open") -> RoundView:
@@ -53,32 +45,6 @@ def _round(status: str = "open") -> RoundView:
 
 
 def _contexts() -> dict[str, dict[str, object]]:
-    digest = DigestView(
-        round=_round("closed"),
-        threshold=3,
-        flags=["let op"],
-        cells=[
-            CellView(
-                id="a.scale",
-                kind="scale",
-                text="Schaal",
-                n=4,
-                median=3.0,
-                counts=[("1", 0), ("2", 1), ("3", 2), ("4", 1), ("5", 0)],
-            ),
-            CellView(id="a.choice", kind="choice", text="Keuze", n=2, suppressed=True),
-            CellView(id="a.text", kind="text", text="Open", n=1, texts=["<tekst> & meer"]),
-        ],
-    )
-    compare = CompareView(
-        team_name="T",
-        phases=["Start", "Opfrismoment"],
-        rows=[
-            CompareRow(
-                id="a", text="<b>", values=[("Start", "mediaan 2.0"), ("Opfrismoment", None)]
-            )
-        ],
-    )
     return {
         "message": {"text": "Hallo"},
         "confirm": {"text": "Zeker?", "command": "stop ja", "button": "Ja, stop"},
@@ -86,9 +52,11 @@ def _contexts() -> dict[str, dict[str, object]]:
         "round_update": {"round": _round("closed")},
         "form": {"round": _round()},
         "reminder": {"round": _round()},
-        "digest": {"digest": digest},
-        "report": {"teams": [{"digests": [digest], "compare": compare}]},
-        "compare": {"compare": compare},
+        "digest": {"digest": digest_views.digest()},
+        "report": {"report": digest_views.report()},
+        "compare": {"compare": digest_views.compare()},
+        "programme": {"programme": digest_views.programme()},
+        "style": {},
         "home": {
             "home": HomeView(
                 name="Anna",
@@ -146,7 +114,7 @@ def test_catalog_files_exist_in_pairs() -> None:
 def test_html_report_escapes_what_people_typed() -> None:
     html = render("html", "report", "nl", **_contexts()["report"]).text
     assert "&lt;tekst&gt; &amp; meer" in html and "<tekst>" not in html
-    assert "<svg" in html and "minder dan 3 antwoorden" in html
+    assert "<svg" in html and "verborgen (minder dan 3 antwoorden)" in html
 
 
 def test_forget_counts_in_singular_and_plural_in_both_languages() -> None:

@@ -11,9 +11,18 @@ import pytest
 from adapters.slack.translate import message_chunks, view_payload
 from bot.presenters.rounds import question_view
 from bot.rounds.snapshot import snapshot
+from prompts.digest_views import (
+    BarView,
+    CellState,
+    CellView,
+    DigestView,
+    FlagView,
+    SourceView,
+    TextView,
+)
 from prompts.library import Kind, load_library
 from prompts.render import render
-from prompts.views import CellView, DigestView, HomeView, OptionView, QuestionView, RoundView
+from prompts.views import HomeView, OptionView, QuestionView, RoundView
 from tests.fakes.block_kit import BlockKitChecker
 from tests.fakes.specs import specs_dir_fixture  # noqa: F401
 
@@ -81,27 +90,48 @@ def big_round(status: str = "open", **extra: Any) -> RoundView:
 
 def big_digest() -> DigestView:
     cells = []
+    source = SourceView(file="003.txt", lines="1-2", quote=NASTY)
     for i, q in enumerate(questions()):
-        texts = [(LONG if j % 3 else NASTY) for j in range(40)] if q.kind == "text" else []
+        texts = (
+            [TextView(text=LONG if j % 3 else NASTY) for j in range(40)] if q.kind == "text" else []
+        )
+        labels = [o.text for o in q.options] or [str(v) for v in range(1, 6)]
+        flag = FlagView(
+            pitfall="p", title=NASTY, question_id=q.id, question=q.text, hits=30, n=40, share=75,
+            source=source,
+        )  # fmt: skip
         cells.append(
             CellView(
                 id=q.id,
                 kind=q.kind,
                 text=q.text,
                 n=40,
-                suppressed=i == 5,
+                state=CellState.WITHHELD if i == 5 else CellState.SHOWN,
                 median=3.5 if q.kind == "scale" else None,
-                counts=[(o.text, 4) for o in q.options] or [(str(v), 8) for v in range(1, 6)],
+                spread=1.2 if q.kind == "scale" else None,
+                lowest=1,
+                highest=5,
+                split=q.kind == "scale",
+                top=labels[:2],
+                top_share=20,
+                bars=[
+                    BarView(value=str(j), label=x, count=4, share=10) for j, x in enumerate(labels)
+                ],
                 texts=texts,
-                pitfall="eindeloos praten",
-                flagged=i % 2 == 0,
+                flag=flag if i % 2 == 0 and q.kind != "text" else None,
             )
         )
     return DigestView(
         round=big_round("closed"),
+        team_id="t",
+        label="Opfrismoment",
+        period="ma 15 mrt 2027 – vr 19 mrt 2027",
+        opens_at="2027-03-15T09:30+01:00",
+        closes_at="2027-03-19T17:00+01:00",
+        anonymity_label="anoniem",
         cells=cells,
         threshold=3,
-        flags=["het team praat veel maar besluit weinig"] * 3,
+        summary=[NASTY] * 10,
     )
 
 
