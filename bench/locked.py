@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import statistics
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -28,6 +27,7 @@ from bot.settings import Settings
 from bot.storage.store import open_store
 from bot.storage.workers import Workers
 from prompts.library import load_library
+from tests.fakes.locker import Locker
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.slack_world import answers_for
@@ -36,13 +36,6 @@ from tests.fakes.specs import find_specs_dir
 SECRET = "bench-secret"
 SAMPLES = 10
 SLACK_LIMIT_MS = 3000
-LOCKER = (
-    "import sqlite3, sys\n"
-    "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-    "c.execute('BEGIN IMMEDIATE')\n"
-    "print('locked', flush=True)\n"
-    "sys.stdin.readline()\n"
-)
 
 
 async def run() -> list[tuple[str, str, str, str]]:
@@ -87,16 +80,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                 round_id = json.dumps(message.blocks).split('"value": "')[1].split('"')[0]
                 await post(req.button(round_id, user_id="U1", channel_id="C1"))
                 view = dict((await api.wait_for_call("views.open")).args["view"])
-                locker = await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    "-c",
-                    LOCKER,
-                    str(db),
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                )
-                assert locker.stdout is not None
-                await locker.stdout.readline()
+                locker = await Locker(db).__aenter__()
                 samples: dict[str, list[float]] = {"command": [], "submission": [], "healthz": []}
                 for _ in range(SAMPLES):
                     command = req.command("instellingen dagen 4", user_id="UMGR", channel_id="C1")
@@ -107,8 +91,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                     await http.get("/healthz")
                     samples["healthz"].append((time.perf_counter() - started) * 1000)
                     samples["submission"].append(await waiting)
-                locker.kill()
-                await locker.wait()
+                await locker.release()
                 await adapter.drain()
             workers.close()
     return [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from bot.background import Background
 from bot.clock import Clock
 from bot.models import Team
 from bot.ports import ChatPort, NoTimer, Timer
@@ -20,53 +21,6 @@ from scheduler.calendar import Calendar
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class Background:
-    """Work the core starts after it has answered (a post after a command's reply).
-
-    Tasks are kept until they finish, so shutdown can wait for them before the database
-    closes; a failure is logged by type only, since exception text may quote a message.
-    ``spawn`` may be called from a database worker thread: the work is then handed to the
-    event loop the core last ran on.
-    """
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self._loop: asyncio.AbstractEventLoop | None = None
-
-    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Remember the event loop that runs the work spawned from other threads."""
-        self._loop = loop
-
-    def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Start ``work`` on the event loop and keep track of it."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # on a database worker thread
-            if self._loop is None:
-                work.close()
-                raise RuntimeError("background work before the core ran on a loop") from None
-            self._loop.call_soon_threadsafe(self._start, work)
-            return
-        self._loop = loop
-        self._start(work)
-
-    def _start(self, work: Coroutine[Any, Any, Any]) -> None:
-        assert self._loop is not None
-        task = self._loop.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (exc := task.exception()) is not None:
-            log.error("background work failed: %s", type(exc).__name__)
-
-    async def drain(self) -> None:
-        """Wait until every piece of started work (and work it started) has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
 @dataclass

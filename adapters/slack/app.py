@@ -17,6 +17,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
+from bot.background import Background
 from bot.messages import (
     Actor,
     CommandInvoked,
@@ -80,7 +81,7 @@ class SlackAdapter(SlackOutbound):
             name="reflectiebot",
         )
         self._socket: AsyncSocketModeHandler | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._work = Background("slack")
         self.app.middleware(self._drop_redeliveries)
         self.app.command("/reflectie")(self._on_command)
         self.app.action(tr.OPEN_FORM)(self._on_open_form)
@@ -135,20 +136,11 @@ class SlackAdapter(SlackOutbound):
             await self._socket.close_async()
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        return task
-
-    def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and (exc := task.exception()) is not None:
-            log.error("slack background work failed: %s", type(exc).__name__)
+        return self._work.start(work)
 
     async def drain(self) -> None:
         """Wait until every piece of work started after an acknowledgement has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._work.drain()
         await self.core.drain()
 
     # middleware and errors ---------------------------------------------------------------
