@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from aiohttp import web
 
@@ -27,3 +27,6 @@ class Adapter(ChatPort, Protocol):
 
     async def stop(self) -> None:
         """Finish background work and close connections; called when the server stops."""
+
+    def health(self) -> dict[str, Any]:
+        """Return ``{"ok": bool, ...}``: whether the platform can be reached, for /healthz."""

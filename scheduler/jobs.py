@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
+import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -52,6 +53,7 @@ class Runner:
         horizon: How far ahead per-round timers are kept.
         refresh: How often the timers are re-derived (must be shorter than ``horizon``).
         reconcile_every: Interval of the reconcile tick.
+        on_tick: Receives each completed tick's duration in seconds (for /metrics).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class Runner:
         horizon: timedelta = timedelta(hours=26),
         refresh: timedelta = timedelta(hours=1),
         reconcile_every: timedelta = timedelta(minutes=1),
+        on_tick: Callable[[float], None] | None = None,
     ) -> None:
         if refresh >= horizon:
             raise ValueError("refresh must be shorter than horizon")
@@ -69,6 +72,7 @@ class Runner:
         self.horizon = horizon
         self.refresh = refresh
         self.reconcile_every = reconcile_every
+        self.on_tick = on_tick
         self.scheduler = AsyncIOScheduler(
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
@@ -246,12 +250,15 @@ class Runner:
     async def tick(self) -> Tick | None:
         """Reconcile everything due now; the job APScheduler runs every minute."""
         now = self.clock.now()
+        started = time.perf_counter()
         try:
             report = await self._tracked(self._driver().reconcile(now))
         except Exception as exc:
             # The next tick tries again; a failing tick must not stop the interval job.
             log.error("reconcile failed: %s", type(exc).__name__)
             return None
+        if self.on_tick is not None:
+            self.on_tick(time.perf_counter() - started)
         self.last_tick, self.last_report = now, report
         self._ticked.set()
         if report.opened or report.missed or report.reminded or report.closed:
@@ -277,9 +284,11 @@ class Runner:
         await self.rebuild()
 
     def describe(self) -> dict[str, Any]:
-        """Return a small status summary (for ``/healthz`` and logs)."""
+        """Return a small status summary for ``/healthz``: down when ticks stopped coming."""
+        now = self.clock.now()
+        late = self.last_tick is not None and now - self.last_tick > 3 * self.reconcile_every
         return {
-            "running": self.scheduler.running,
+            "ok": self.scheduler.running and not late,
             "timers": len(self.round_job_ids()),
             "last_tick": self.last_tick.isoformat() if self.last_tick else None,
         }

@@ -38,6 +38,7 @@ EVENTS_PATH = "/slack/events"
 # slow (a locked database), the command is acknowledged after this long with "working on it"
 # and the reply follows through the response URL.
 ACK_BUDGET = 1.0
+SLACK_DOWN_AFTER = 5
 
 
 class SlackAdapter(SlackOutbound):
@@ -134,6 +135,10 @@ class SlackAdapter(SlackOutbound):
         await self.drain()
         if self._socket:
             await self._socket.close_async()
+
+    def health(self) -> dict[str, Any]:
+        """Slack is down for us after five Web API calls in a row that did not reach it."""
+        return {"ok": self.failing < SLACK_DOWN_AFTER, "failing_calls": self.failing}
 
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self._work.start(work)

@@ -114,6 +114,7 @@ class SlackOutbound:
         self._users: dict[str, tuple[float, Actor | None]] = {}
         self._dm_channels: dict[str, str] = {}
         self.history_missing = False
+        self.failing = 0  # Web API calls in a row that did not reach Slack
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
         try:
@@ -121,8 +122,11 @@ class SlackOutbound:
             response = await getattr(self.client, method.replace(".", "_"))(**kwargs)
         except Exception as exc:  # every failure becomes a DeliveryError
             error = delivery_error(exc)
+            if error.reason.startswith("connection:") or error.reason.startswith("http_5"):
+                self.failing += 1
             log.warning("slack %s failed: %s", method, error.reason)
             raise error from exc
+        self.failing = 0
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def _post_once(

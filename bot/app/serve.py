@@ -13,6 +13,7 @@ from rich.console import Console
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter
 from bot.app.failures import CliError, friendly, settings_text
+from bot.app.health import Health
 from bot.app.options import cli_locale, lang_option, usable_db
 from bot.clock import SystemClock
 from bot.core import Core
@@ -71,6 +72,8 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         db=workers,
     )
     rounds = RoundService(core, owner=f"pid-{os.getpid()}")
+    health = Health(core, runner, [slack])
+    runner.on_tick = health.observe_tick
 
     async def on_startup() -> None:
         await rounds.recover(clock.now())
@@ -83,7 +86,13 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         workers.close()
 
     return build_server(
-        [slack], Interactions(core, rounds), on_startup=on_startup, on_cleanup=on_cleanup
+        [slack],
+        Interactions(core, rounds),
+        on_startup=on_startup,
+        on_cleanup=on_cleanup,
+        checks=health.checks,
+        produce_metrics=health.metrics,
+        observe=health.observe_ack,
     )
 
 

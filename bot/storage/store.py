@@ -22,6 +22,7 @@ from bot.storage.outbox import Outbox
 from bot.storage.people import People
 from bot.storage.retention import RetentionStore
 from bot.storage.rounds import RoundStore
+from bot.storage.stats import StatsStore
 
 
 @dataclass
@@ -38,6 +39,7 @@ class _Bound:
     retention: RetentionStore
     instance: InstanceStore
     batches: BatchStore
+    stats: StatsStore
 
     @classmethod
     def on(cls, db: Database, seeded: random.Random | None = None) -> _Bound:
@@ -54,6 +56,7 @@ class _Bound:
             RetentionStore(db),
             InstanceStore(db),
             BatchStore(db),
+            StatsStore(db),
         )
 
 
@@ -148,6 +151,11 @@ class Store:
     def batches(self) -> BatchStore:
         """Programme-wide rounds."""
         return self._bound().batches
+
+    @property
+    def stats(self) -> StatsStore:
+        """Counts for monitoring."""
+        return self._bound().stats
 
     # transactions --------------------------------------------------------------------------
     @contextmanager

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -46,6 +48,12 @@ class RecordingAdapter:
 
     async def list_members(self, to: ConversationRef) -> list[Actor]:
         return []
+
+    async def find(self, to: ConversationRef, key: str, since: datetime) -> str | None:
+        return None
+
+    def health(self) -> dict[str, Any]:
+        return {"ok": True}
 
 
 class NoCore:
