@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from bot.app.backup_cmd import backup_command, restore_command
 from bot.app.digest_cmd import digest_command
 from bot.app.failures import ReflectiebotGroup, friendly, settings_text
 from bot.app.options import choose_format, cli_locale, existing_db, lang_option, out_folder
@@ -30,6 +31,8 @@ app.add_typer(schedule_app, name="schedule")
 app.add_typer(prompts_app, name="prompts")
 app.command("serve")(serve_command)
 app.command("digest")(digest_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 out = Console()
 EXPORT_FORMATS = ("json", "csv")
 
