@@ -251,3 +251,20 @@ def m013_digest_settings(db: Database) -> None:
         "CHECK (suppression_threshold BETWEEN 2 AND 50)"
     )
     db.execute("CREATE INDEX response_by_round ON response(round_id, question_id, value)")
+
+
+@migrations()
+def m012_hot_query_indexes(db: Database) -> None:
+    """Indexes for the queries that read by a column other than a key (found by EXPLAIN).
+
+    A programme's teams, the people holding a role in a team or programme, the daily
+    retention of closed rounds and of the redelivery ledger: without these each read every
+    row of a table that grows with use (``tests/integration/test_query_plans.py``).
+    """
+    db.execute("CREATE INDEX team_by_programme ON team(programme_id)")
+    db.execute("CREATE INDEX role_by_scope ON role(scope, scope_id, role)")
+    db.execute("CREATE INDEX inbound_event_by_time ON inbound_event(seen_at)")
+    db.execute(
+        "CREATE INDEX round_ended_by_close ON round(closes_at) "
+        "WHERE status IN ('closed', 'missed', 'cancelled')"
+    )

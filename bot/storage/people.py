@@ -152,10 +152,13 @@ class People:
         """Return the teams where a person holds ``role`` directly or via the programme."""
         found = rows(
             self.db,
-            "SELECT DISTINCT t.* FROM team t JOIN role r ON r.member_id = ? AND r.role = ? AND "
-            "((r.scope = 'team' AND r.scope_id = t.id) OR (r.scope = 'programme' AND "
-            "r.scope_id = t.programme_id)) ORDER BY t.id",
-            [member_id, role.value],
+            # Two IN lists rather than a join with an OR: then each side is an index search
+            # (team id, team.programme_id) instead of a scan of every team.
+            "SELECT t.* FROM team t WHERE t.id IN (SELECT scope_id FROM role WHERE "
+            "member_id = ? AND role = ? AND scope = 'team') OR t.programme_id IN (SELECT "
+            "scope_id FROM role WHERE member_id = ? AND role = ? AND scope = 'programme') "
+            "ORDER BY t.id",
+            [member_id, role.value, member_id, role.value],
         )
         return [Team.model_validate(r) for r in found]
 
