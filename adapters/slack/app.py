@@ -15,6 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.http import SHARED, SessionPool
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
 from bot.background import Background
@@ -55,6 +56,7 @@ class SlackAdapter(SlackOutbound):
         base_url: Web API base URL (a fake in dev/test; the settings refuse it in production).
         pace: Minimum seconds between posts in one channel.
         ack_budget: Seconds a slash command waits for the core before acknowledging.
+        pool: The keep-alive HTTP sessions the Web API calls use (the process's by default).
     """
 
     def __init__(
@@ -66,8 +68,10 @@ class SlackAdapter(SlackOutbound):
         base_url: str | None = None,
         pace: float = 1.0,
         ack_budget: float = ACK_BUDGET,
+        pool: SessionPool | None = None,
     ):
-        super().__init__(make_client(bot_token, base_url), pace=pace)
+        self.pool = pool or SHARED
+        super().__init__(make_client(bot_token, base_url, self.pool), pace=pace)
         self._core: InteractionPort | None = None
         self.ack_budget = ack_budget
         self.app_token = app_token
@@ -135,6 +139,7 @@ class SlackAdapter(SlackOutbound):
         await self.drain()
         if self._socket:
             await self._socket.close_async()
+        await self.pool.close()
 
     def health(self) -> dict[str, Any]:
         """Slack is down for us after five Web API calls in a row that did not reach it."""

@@ -12,6 +12,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.http import SHARED, SessionPool
 from adapters.pacing import Pacer
 from adapters.slack.translate import PLATFORM, actor, message_chunks
 from bot.backoff import Backoff
@@ -46,15 +47,38 @@ METADATA_TYPE = "reflectiebot_delivery"
 NO_SCOPE = {"missing_scope", "not_allowed_token_type", "no_permission"}
 
 
-def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
-    """Return a Web API client that does not retry by itself.
+class PooledWebClient(AsyncWebClient):
+    """An ``AsyncWebClient`` whose every call goes over the pool's keep-alive session."""
+
+    def __init__(self, *, pool: SessionPool, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.pool = pool
+
+    async def api_call(self, *args: Any, **kwargs: Any) -> Any:
+        """Bind the running loop's shared session, then call like ``AsyncWebClient``."""
+        self.session = self.pool.session()
+        return await super().api_call(*args, **kwargs)
+
+
+def make_client(
+    token: str, base_url: str | None = None, pool: SessionPool | None = None
+) -> AsyncWebClient:
+    """Return a Web API client that does not retry by itself, on the shared session.
 
     A post retried inside the SDK could arrive twice without the database knowing, and
     would hold later messages to the channel up; the core's outbox retries each delivery on
     its own timer, with the one backoff and the platform's Retry-After, instead.
+
+    Args:
+        token: The bot token.
+        base_url: The Web API base URL (a fake in dev/test).
+        pool: Where the keep-alive session comes from; the process's shared pool by default.
     """
-    return AsyncWebClient(
-        token=token, base_url=base_url or AsyncWebClient.BASE_URL, retry_handlers=[]
+    return PooledWebClient(
+        pool=pool or SHARED,
+        token=token,
+        base_url=base_url or AsyncWebClient.BASE_URL,
+        retry_handlers=[],
     )
 
 

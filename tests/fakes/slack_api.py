@@ -104,6 +104,8 @@ class FakeSlackWebAPI:
         self.fail_next: list[tuple[str, int]] = []
         self.responses: list[dict[str, Any]] = []
         self.rate_limited = 0
+        # The client ends of the TCP connections the calls came over (keep-alive: few).
+        self.connections: set[object] = set()
         self.holds: dict[str, Hold] = {}
         # Whether the app was granted channels:history (conversations.history answers).
         self.history_scope = True
@@ -257,6 +259,8 @@ class FakeSlackWebAPI:
         args = await self._args(request)
         call = Call(method, args)
         self.calls.append(call)
+        if request.transport is not None:
+            self.connections.add(request.transport.get_extra_info("peername"))
         auth = request.headers.get("Authorization", "")
         # token=None plays a fake that accepts any token, as a dev/test stand-in may.
         if self.token is not None and (

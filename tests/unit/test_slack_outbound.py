@@ -120,3 +120,11 @@ async def test_roster_pages_and_leaves_out_bots_and_deleted(api: FakeSlackWebAPI
     with pytest.raises(DeliveryError) as raised:
         await out.list_members(ConversationRef(platform="slack", external_id="CNONE"))
     assert raised.value.reason == "channel_not_found"
+
+
+async def test_every_call_reuses_one_keep_alive_connection(api: FakeSlackWebAPI) -> None:
+    out = outbound(api)
+    for n in range(20):
+        await out.post(CHANNEL, text(f"bericht {n}"))
+    assert len(api.of("chat.postMessage")) == 20
+    assert len(api.connections) == 1, "no new connection (TLS handshake) per call"
