@@ -54,7 +54,8 @@ class SlackAdapter(SlackOutbound):
         signing_secret: ``SLACK_SIGNING_SECRET``; requests without a valid signature get 401.
         app_token: ``SLACK_APP_TOKEN``; when given, events also arrive over Socket Mode.
         base_url: Web API base URL (a fake in dev/test; the settings refuse it in production).
-        pace: Minimum seconds between posts in one channel.
+        pace: Minimum seconds between posts in one channel (0: no pacing at all).
+        minute: Seconds in one of Slack's rate-limit minutes (shorter only in benchmarks).
         ack_budget: Seconds a slash command waits for the core before acknowledging.
         pool: The keep-alive HTTP sessions the Web API calls use (the process's by default).
     """
@@ -67,11 +68,12 @@ class SlackAdapter(SlackOutbound):
         app_token: str | None = None,
         base_url: str | None = None,
         pace: float = 1.0,
+        minute: float = 60.0,
         ack_budget: float = ACK_BUDGET,
         pool: SessionPool | None = None,
     ):
         self.pool = pool or SHARED
-        super().__init__(make_client(bot_token, base_url, self.pool), pace=pace)
+        super().__init__(make_client(bot_token, base_url, self.pool), pace=pace, minute=minute)
         self._core: InteractionPort | None = None
         self.ack_budget = ack_budget
         self.app_token = app_token
@@ -223,7 +225,7 @@ class SlackAdapter(SlackOutbound):
         if reply.public:
             await self._post_chunks(channel, reply.public, None)
         if reply.form and trigger:
-            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
+            await self._call("views.open", trigger_id=trigger, view=tr.view_payload(reply.form))
 
     async def _on_open_form(self, ack: Ack, body: dict[str, Any]) -> None:
         event = tr.read(tr.action_to_inbound, body)
@@ -240,7 +242,7 @@ class SlackAdapter(SlackOutbound):
         reply = await self.core.handle(event)
         if reply.form and trigger:
             # The trigger_id expires about 3 s after the click: open the modal right away.
-            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
+            await self._call("views.open", trigger_id=trigger, view=tr.view_payload(reply.form))
         elif reply.message:
             await self._tell(event.actor, reply.message, response_url)
 
@@ -291,8 +293,8 @@ class SlackAdapter(SlackOutbound):
         reply = await self.core.handle(inbound)
         view = reply.form or reply.message
         if view is not None and (view.payload or {}).get("type") == "home":
-            await self.client.views_publish(
-                user_id=inbound.actor.user_id, view=tr.view_payload(view)
+            await self._call(
+                "views.publish", user_id=inbound.actor.user_id, view=tr.view_payload(view)
             )
 
     async def _on_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:

@@ -13,7 +13,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.http import SHARED, SessionPool
-from adapters.pacing import Pacer
+from adapters.pacing import Budget, Pacer
+from adapters.slack.limits import POST_INTERVAL, per_minute
 from adapters.slack.translate import PLATFORM, actor, message_chunks
 from bot.backoff import Backoff
 from bot.messages import Actor, ConversationRef, Rendered
@@ -112,7 +113,10 @@ class SlackOutbound:
 
     Args:
         client: The Web API client (with the SDK's rate-limit and server-error retry handlers).
-        pace: Minimum seconds between two posts in one channel (Slack allows about one).
+        pace: Minimum seconds between two posts in one channel (Slack allows about one);
+            0 turns all pacing off, the per-method tiers too (tests against a lenient fake).
+        minute: Seconds in one of Slack's rate-limit minutes (60; shorter only in a
+            benchmark whose fake runs Slack's clock faster).
         roster_ttl: Seconds a looked-up user (bot? deleted?) stays cached.
         continuation_retries: Attempts for the later parts of a message split in several;
             the first part has been posted, so giving up would leave half a message.
@@ -125,13 +129,16 @@ class SlackOutbound:
         self,
         client: AsyncWebClient,
         *,
-        pace: float = 1.0,
+        pace: float = POST_INTERVAL,
+        minute: float = 60.0,
         roster_ttl: float = 3600.0,
         continuation_retries: int = 3,
         backoff: Backoff | None = None,
     ):
         self.client = client
         self.pacer = Pacer(pace)
+        # Slack counts each method per app per workspace; one token is one workspace.
+        self.budget = Budget(per_minute() if pace > 0 else {}, minute=minute)
         self.backoff = backoff or Backoff()
         self.roster_ttl = roster_ttl
         self.continuation_retries = continuation_retries
@@ -141,11 +148,14 @@ class SlackOutbound:
         self.failing = 0  # Web API calls in a row that did not reach Slack
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        await self.budget.wait(method)
         try:
             # The typed SDK methods pick the right HTTP verb and encoding for each method.
             response = await getattr(self.client, method.replace(".", "_"))(**kwargs)
         except Exception as exc:  # every failure becomes a DeliveryError
             error = delivery_error(exc)
+            if error.reason == "ratelimited" and error.retry_after:
+                self.budget.hold(method, error.retry_after)
             if error.reason.startswith("connection:") or error.reason.startswith("http_5"):
                 self.failing += 1
             log.warning("slack %s failed: %s", method, error.reason)
