@@ -15,6 +15,8 @@ from bot.messages import (
     FormRequested,
     HomeRequested,
     Inbound,
+    MemberJoined,
+    MemberLeft,
     Rendered,
     Reply,
 )
@@ -24,6 +26,7 @@ from bot.presenters.rounds import round_view
 from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.composer import round_message, route
+from bot.rounds.membership import apply_membership
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
 from prompts.catalog import command_word
@@ -109,6 +112,10 @@ class Interactions:
             return self.answers(event)
         if isinstance(event, ConversationJoined):
             return self.joined(event)
+        if isinstance(event, MemberJoined | MemberLeft):
+            # Nothing to show: the roster follows the conversation, the person hears nothing.
+            apply_membership(self.core, event)
+            return Reply()
         return self.home(event)
 
     def _locale(self, platform: str, user_id: str, fallback: str | None = None) -> str:
@@ -144,6 +151,7 @@ class Interactions:
         store = self.core.store
         with store.atomic():
             store.people.sync_roster(team_id, actors)
+            store.directory.roster_synced(team_id, self.core.clock.now())
             members = [m.id for m in store.people.team_members(team_id)]
             store.answers.set_round_members(round_id, members)
 

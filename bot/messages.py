@@ -101,6 +101,32 @@ class ConversationJoined(BaseModel):
     conversation: ConversationRef
 
 
+class MemberJoined(BaseModel):
+    """A person joined a team's conversation (Slack ``member_joined_channel``)."""
+
+    kind: Literal["member_joined"] = "member_joined"
+    conversation: ConversationRef
+    user: Actor
+
+    @property
+    def actor(self) -> Actor:
+        """The person who joined."""
+        return self.user
+
+
+class MemberLeft(BaseModel):
+    """A person left a team's conversation (Slack ``member_left_channel``)."""
+
+    kind: Literal["member_left"] = "member_left"
+    conversation: ConversationRef
+    user: Actor
+
+    @property
+    def actor(self) -> Actor:
+        """The person who left."""
+        return self.user
+
+
 class HomeRequested(BaseModel):
     """A person opened the bot's home view (Slack App Home)."""
 
@@ -108,7 +134,15 @@ class HomeRequested(BaseModel):
     actor: Actor
 
 
-Inbound = CommandInvoked | FormRequested | AnswersSubmitted | ConversationJoined | HomeRequested
+Inbound = (
+    CommandInvoked
+    | FormRequested
+    | AnswersSubmitted
+    | ConversationJoined
+    | HomeRequested
+    | MemberJoined
+    | MemberLeft
+)
 
 
 class Reply(BaseModel):

@@ -25,11 +25,13 @@ from bot.messages import (
     ConversationJoined,
     FormRequested,
     HomeRequested,
+    MemberJoined,
+    MemberLeft,
     Rendered,
     Reply,
 )
 from bot.ports import DbBusyError, DeliveryError, InteractionPort
-from prompts.render import message
+from prompts.render import message, render
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[None]]
@@ -96,6 +98,7 @@ class SlackAdapter(SlackOutbound):
         self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home)
         self.app.event("member_joined_channel")(self._on_joined)
+        self.app.event("member_left_channel")(self._on_membership)
         self.app.error(self._on_error)
 
     # lifetime ----------------------------------------------------------------------------
@@ -280,9 +283,13 @@ class SlackAdapter(SlackOutbound):
         if errors:
             await ack(response_action="errors", errors=tr.errors_to_slack(errors))
             return
-        await ack()
         if reply.message:
-            self._spawn(self._tell(event.actor, reply.message, None))
+            # The confirmation replaces the form in the modal the person is looking at: no
+            # direct message (conversations.open and chat.postMessage) for every answer.
+            saved = render(self.surface, "saved", event.actor.locale, text=reply.message.text)
+            await ack(response_action="update", view=tr.view_payload(saved))
+            return
+        await ack()
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         inbound = tr.read(tr.home_to_inbound, event)
@@ -301,6 +308,22 @@ class SlackAdapter(SlackOutbound):
         inbound = tr.read(tr.joined_to_inbound, event, context.get("bot_user_id"))
         if inbound is not None:
             self._spawn(self._joined(inbound))
+            return
+        await self._on_membership(event, context)  # a person joined
+
+    async def _on_membership(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        change = tr.read(tr.membership_to_inbound, event, context.get("bot_user_id"))
+        if change is not None:
+            self._spawn(self._membership(change))
+
+    async def _membership(self, change: MemberJoined | MemberLeft) -> None:
+        if isinstance(change, MemberJoined):
+            # Bots and deactivated accounts are no team members (users.info, cached, Tier 4).
+            person = await self._user(change.user.user_id)
+            if person is None:
+                return
+            change = MemberJoined(conversation=change.conversation, user=person)
+        await self.core.handle(change)
 
     async def _joined(self, inbound: ConversationJoined) -> None:
         reply = await self.core.handle(inbound)

@@ -15,6 +15,8 @@ from bot.messages import (
     ConversationRef,
     FormRequested,
     HomeRequested,
+    MemberJoined,
+    MemberLeft,
     Rendered,
     token_round_id,
 )
@@ -230,6 +232,19 @@ def joined_to_inbound(event: dict[str, Any], bot_user_id: str | None) -> Convers
         actor=actor(str(inviter)) if inviter else None,
         conversation=conversation(str(event["channel"])),
     )
+
+
+def membership_to_inbound(
+    event: dict[str, Any], bot_user_id: str | None
+) -> MemberJoined | MemberLeft | None:
+    """Map ``member_joined_channel``/``member_left_channel`` of a person (not the bot)."""
+    user = event.get("user")
+    if not isinstance(user, str) or not user or user == bot_user_id:
+        return None
+    ref = conversation(str(event["channel"]))
+    if event.get("type") == "member_left_channel":
+        return MemberLeft(conversation=ref, user=actor(user))
+    return MemberJoined(conversation=ref, user=actor(user))
 
 
 def home_to_inbound(event: dict[str, Any]) -> HomeRequested | None:

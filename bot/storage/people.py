@@ -67,6 +67,13 @@ class People:
             [team_id, member_id, self.new_pseudonym()],
         )
 
+    def leave_team(self, team_id: str, member_id: int) -> None:
+        """Mark a person as no longer in the team's conversation (pseudonym and answers kept)."""
+        self.db.execute(
+            "UPDATE team_member SET active = 0 WHERE team_id = ? AND member_id = ?",
+            [team_id, member_id],
+        )
+
     def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
         """Make the team's active members exactly ``actors``; return them."""
         with write_transaction(self.db):
