@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from bot.core import Core
 from bot.digests.aggregate import counts_by_question, suppressed, threshold_of
 from bot.digests.stats import scale_counts, scale_stats, tops
-from bot.models import AgreementItem, Round, RoundQuestion, RoundStatus, Team
+from bot.models import AgreementItem, Phase, Round, RoundQuestion, RoundStatus, Team, TeamEventKind
+from bot.presenters.agreements import item_line
 from bot.presenters.digest import number
 from bot.questions import Kind, Text
+from prompts.catalog import t
+
 
 def run_of(core: Core, rnd: Round) -> list[Round]:
     """Return the step rounds of the exercise run ``rnd`` belongs to, up to and with ``rnd``.
@@ -70,9 +75,7 @@ def agreement_items(core: Core, rnd: Round, team: Team) -> list[AgreementItem]:
 
 def earlier_steps(core: Core, rnd: Round, team: Team) -> list[AgreementItem]:
     """Return what the earlier closed steps of ``rnd``'s exercise run produced."""
-    earlier = [
-        r for r in run_of(core, rnd) if r.id != rnd.id and r.status is RoundStatus.CLOSED
-    ]
+    earlier = [r for r in run_of(core, rnd) if r.id != rnd.id and r.status is RoundStatus.CLOSED]
     wanted = [q.question_id for r in earlier for q in core.store.answers.round_questions(r.id)]
     return outcome_items(core, earlier, team, wanted)
 
@@ -83,3 +86,57 @@ def is_last_step(core: Core, rnd: Round) -> bool:
         return rnd.step == len(core.library.round_set(rnd.set_id or "").steps)
     except KeyError:
         return False
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    """What a round's post shows besides its questions: the step, the earlier steps' outcome,
+    the agreements to look back on, and why the round was opened."""
+
+    step: str | None = None
+    earlier: list[str] = field(default_factory=list)
+    agreements_header: str | None = None
+    agreements: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _agreement_quotes(core: Core, rnd: Round, team: Team, locale: str) -> tuple[str, list[str]]:
+    kept = [a for a in core.store.timeline.agreements_of(team.id) if a.created_at <= rnd.opens_at]
+    if not kept or rnd.phase not in (Phase.FRESHUP, Phase.WRAPUP):
+        return "", []
+    threshold = threshold_of(core, team)
+    # "At the start" only while no fresh-up had opened before the agreement was made.
+    freshups = [
+        r.opens_at
+        for r in core.store.rounds.rounds_of(team.id)
+        if r.phase is Phase.FRESHUP and r.id != rnd.id and r.status is not RoundStatus.PLANNED
+    ]
+    at_start = all(a.created_at < min(freshups) for a in kept) if freshups else True
+    header = t(f"exercise.agreements_header_{'start' if at_start else 'later'}", locale)
+    lines = []
+    for a in kept:
+        title = core.library.exercises.get(a.exercise)
+        name = title.title.get(locale) if title else a.exercise
+        lines += [f"{name}: {item_line(i, locale, threshold)}" for i in a.items]
+    return header, lines
+
+
+def round_context(core: Core, rnd: Round, team: Team, locale: str) -> RoundContext:
+    """Return what ``rnd``'s channel post shows around its questions (see :class:`RoundContext`)."""
+    step = None
+    earlier: list[str] = []
+    if rnd.step is not None:
+        try:
+            steps = len(core.library.round_set(rnd.set_id or "").steps)
+        except KeyError:
+            steps = rnd.step
+        step = t("exercise.step", locale, step=rnd.step, steps=steps)
+        threshold = threshold_of(core, team)
+        earlier = [item_line(i, locale, threshold) for i in earlier_steps(core, rnd, team)]
+    header, quotes = _agreement_quotes(core, rnd, team, locale)
+    notes = [
+        t("exercise.change.round_note", locale, note=e.note)
+        for e in core.store.timeline.events_of(team.id)
+        if e.round_id == rnd.id and e.kind is TeamEventKind.TASK_CHANGED and e.note
+    ]
+    return RoundContext(step, earlier, header or None, quotes, notes)

@@ -44,7 +44,13 @@ def member_joined(core: Core, team: Team, actor: Actor, now: datetime) -> int:
         member = store.people.upsert_member(actor)
         store.people.add_team_member(team.id, member.id)
         store.timeline.add_event(team.id, TeamEventKind.JOINED, now, member_id=member.id)
-        latest = store.rounds.latest_round(team.id)
+        # The offer hangs on the round the newcomer missed most recently: one offer per round.
+        opened = [
+            r
+            for r in store.rounds.rounds_of(team.id)
+            if r.status in (RoundStatus.OPEN, RoundStatus.CLOSED)
+        ]
+        latest = max(opened, key=lambda r: (r.opens_at, r.id)) if opened else None
         if latest is None or not had_start(core, team):
             return 0
         for manager in store.people.people_with_role(team, RoleName.MANAGER):

@@ -78,8 +78,7 @@ class RoundStore:
     def steps_of(self, team_id: str, set_id: str) -> list[Round]:
         """Return the step rounds of a team's exercise, oldest first (every run of it)."""
         return self._round_rows(
-            "SELECT * FROM round WHERE team_id = ? AND set_id = ? AND step IS NOT NULL "
-            "ORDER BY id",
+            "SELECT * FROM round WHERE team_id = ? AND set_id = ? AND step IS NOT NULL ORDER BY id",
             [team_id, set_id],
         )
 
@@ -88,13 +87,6 @@ class RoundStore:
         found = self._round_rows(
             "SELECT * FROM round WHERE team_id = ? AND step IS NOT NULL ORDER BY id DESC LIMIT 1",
             [team_id],
-        )
-        return found[0] if found else None
-
-    def latest_round(self, team_id: str) -> Round | None:
-        """Return the team's most recently created round, if any."""
-        found = self._round_rows(
-            "SELECT * FROM round WHERE team_id = ? ORDER BY id DESC LIMIT 1", [team_id]
         )
         return found[0] if found else None
 
