@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.core import Core
 from bot.digests.aggregate import counts_by_question, suppressed, threshold_of
@@ -12,6 +14,8 @@ from bot.presenters.agreements import item_line
 from bot.presenters.digest import number
 from bot.questions import Kind, Text
 from prompts.catalog import t
+from prompts.digest_views import AgreementView
+from prompts.schedule_text import format_day
 
 
 def run_of(core: Core, rnd: Round) -> list[Round]:
@@ -140,3 +144,44 @@ def round_context(core: Core, rnd: Round, team: Team, locale: str) -> RoundConte
         if e.round_id == rnd.id and e.kind is TeamEventKind.TASK_CHANGED and e.note
     ]
     return RoundContext(step, earlier, header or None, quotes, notes)
+
+
+MAX_TIMELINE = 10
+"""Changes a digest lists; older ones are in the team's export."""
+
+
+def agreement_views(core: Core, team: Team, locale: str, until: datetime) -> list[AgreementView]:
+    """Return the team's agreements made up to ``until``, each with its lines."""
+    zone = ZoneInfo(team.timezone)
+    threshold = threshold_of(core, team)
+    views = []
+    for a in core.store.timeline.agreements_of(team.id):
+        if a.created_at > until:
+            continue
+        found = core.library.exercises.get(a.exercise)
+        name = found.title.get(locale) if found else a.exercise
+        day = format_day(a.created_at.astimezone(zone).date(), locale)
+        views.append(
+            AgreementView(
+                title=t("exercise.agreement_title", locale, title=name, date=day),
+                lines=[item_line(i, locale, threshold) for i in a.items],
+            )
+        )
+    return views
+
+
+def timeline_lines(core: Core, team: Team, locale: str, until: datetime) -> list[str]:
+    """Return the team's recorded changes up to ``until``, the latest ``MAX_TIMELINE``."""
+    zone = ZoneInfo(team.timezone)
+    lines = []
+    for e in core.store.timeline.events_of(team.id):
+        if e.at > until:
+            continue
+        when = format_day(e.at.astimezone(zone).date(), locale)
+        member = core.store.people.member(e.member_id) if e.member_id else None
+        who = (member.display_name or member.external_user_id) if member else None
+        who = who or t("exercise.timeline.someone", locale)
+        lines.append(
+            t(f"exercise.timeline.{e.kind.value}", locale, when=when, who=who, note=e.note)
+        )
+    return lines[-MAX_TIMELINE:]
