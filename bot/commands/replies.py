@@ -124,7 +124,8 @@ def plan_lines(ctx: CommandContext, team: Team, diff: PlanDiff) -> list[str]:
     lines += [text for _, text in sorted(rows, key=lambda row: row[0])]
     if diff.moved or diff.cancelled or diff.kept or diff.unchanged:
         lines += [ctx.t("plan.changes"), *describe_diff(diff, ctx.locale, zone)]
-    return [*lines, ctx.t("plan.footer")]
+    # Slack and Teams cannot take a file in a command's reply: the operator exports it.
+    return [*lines, ctx.t("plan.footer"), ctx.t("plan.calendar", team=team.id, url=None)]
 
 
 def settings_lines(ctx: CommandContext, team: Team, *, changed: bool) -> list[str]:
