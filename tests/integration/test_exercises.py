@@ -72,7 +72,9 @@ async def run_code_of_conduct(lc: Bot, members: list[Actor], answered: int = 3) 
     for who, value in zip(members[:answered], VALUES, strict=False):
         answer(lc, who, {"rol.gedragscode-waarden": value})
     await say(lc, COACH, "volgende")
-    for who, value in zip(members[:answered], ["Tempo", "Online vergaderen", "Tempo"], strict=False):
+    for who, value in zip(
+        members[:answered], ["Tempo", "Online vergaderen", "Tempo"], strict=False
+    ):
         answer(lc, who, {"rol.gedragscode-verschil": value})
     await say(lc, MANAGER, "volgende")
     for who in members[:answered]:
@@ -108,7 +110,9 @@ async def test_an_exercise_runs_step_by_step_and_its_agreement_is_kept_and_quote
     await say(lc, MANAGER, "volgende")
     third_post = posts(console)[-1]
     assert "Hoe snel we besluiten" in third_post and VALUES[0] in third_post
-    for who, text in zip(members, ["We laten elkaar uitpraten"] * 2 + ["Besluiten samen"], strict=False):
+    for who, text in zip(
+        members, ["We laten elkaar uitpraten"] * 2 + ["Besluiten samen"], strict=False
+    ):
         answer(lc, who, {"rol.gedragscode-afspraken": text})
     done = await say(lc, COACH, "volgende")
     assert "afgerond" in text_of(done)
@@ -274,7 +278,9 @@ async def test_a_newcomer_after_the_start_round_brings_the_managers_a_private_of
     [offer] = posts(console, "@mgr")[-1:]
     assert "Fred" in offer and "start hercontract" in offer
     assert len(posts(console)) == channel_before, "nothing is said in the channel"
-    assert lc.store.people.is_active_member("wijk", lc.store.people.member_by_user("console", "fred").id)  # type: ignore[union-attr]
+    assert lc.store.people.is_active_member(
+        "wijk", lc.store.people.member_by_user("console", "fred").id
+    )  # type: ignore[union-attr]
     # Joining again in the same period is one offer, not two.
     await lc.door.handle(MemberJoined(actor=fred, conversation=CHANNEL))
     await lc.door.drain()
