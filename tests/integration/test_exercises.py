@@ -278,9 +278,8 @@ async def test_a_newcomer_after_the_start_round_brings_the_managers_a_private_of
     [offer] = posts(console, "@mgr")[-1:]
     assert "Fred" in offer and "start hercontract" in offer
     assert len(posts(console)) == channel_before, "nothing is said in the channel"
-    assert lc.store.people.is_active_member(
-        "wijk", lc.store.people.member_by_user("console", "fred").id
-    )  # type: ignore[union-attr]
+    newcomer = lc.store.people.member_by_user("console", "fred")
+    assert newcomer is not None and lc.store.people.is_active_member("wijk", newcomer.id)
     # Joining again in the same period is one offer, not two.
     await lc.door.handle(MemberJoined(actor=fred, conversation=CHANNEL))
     await lc.door.drain()
