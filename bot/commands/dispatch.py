@@ -12,7 +12,7 @@ from bot.core import Core
 from bot.messages import Actor, CommandInvoked, Reply
 from bot.models import RoleName, Team
 from bot.rounds.service import RoundService
-from prompts.catalog import norm_locale, t
+from prompts.catalog import norm_locale
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Reply:
     try:
         command = bind(event.text, core.library)
     except ParseError as err:
-        if not err.key.startswith("commands."):
-            return ctx.reply(t(err.key, ctx.locale, cmd=ctx.cmd, **err.params), ok=False)
         return ctx.reply(ctx.t(err.key.removeprefix("commands."), **err.params), ok=False)
     action = command.action
     if action is Action.HELP:

@@ -127,13 +127,13 @@ def parse_change(words: list[str]) -> ChangeCommand:
     """Read ``wijziging <korte omschrijving>``: the description is kept as typed.
 
     Raises:
-        ParseError: ``exercise.change.missing`` or ``exercise.change.too_long``.
+        ParseError: ``commands.task_change.missing`` or ``commands.task_change.too_long``.
     """
     note = " ".join(" ".join(words).split())
     if not note:
-        raise ParseError("exercise.change.missing")
+        raise ParseError("commands.task_change.missing")
     if len(note) > MAX_NOTE:
-        raise ParseError("exercise.change.too_long", max=MAX_NOTE)
+        raise ParseError("commands.task_change.too_long", max=MAX_NOTE)
     return ChangeCommand(note=note)
 
 
