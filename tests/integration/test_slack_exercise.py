@@ -85,3 +85,22 @@ async def test_a_newcomer_in_slack_is_noted_and_the_manager_is_offered_a_round_o
 
     await slack.command("start hercontract")
     assert slack.open_round().set_id == "hercontract"
+
+
+async def test_a_task_change_in_slack_cannot_ping_the_channel_and_keeps_its_words(
+    slack: Slack,
+) -> None:
+    await slack.command("start")
+    rnd = slack.open_round()
+    slack.clock.set(rnd.closes_at)
+    await slack.lc.reconcile(slack.clock.now())
+    ack = await slack.command("wijziging <!channel> de scope & planning, alles <b>anders</b>")
+    assert "<!channel>" not in reply_text(ack)
+    post = [m for m in slack.api.posts_to("C1") if not m.thread_ts][-1]
+    shown = json.dumps(post.blocks, ensure_ascii=False)
+    assert "&lt;!channel&gt; de scope &amp; planning, alles &lt;b&gt;anders&lt;/b&gt;" in shown
+    assert "<!channel>" not in shown and "<b>" not in shown
+    team = slack.lc.store.directory.team_by_conversation("slack", "C1")
+    assert team is not None
+    [event] = slack.lc.store.timeline.events_of(team.id)
+    assert event.note == "<!channel> de scope & planning, alles <b>anders</b>", "stored as typed"
