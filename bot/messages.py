@@ -102,29 +102,29 @@ class ConversationJoined(BaseModel):
 
 
 class MemberJoined(BaseModel):
-    """A person joined a team's conversation (Slack ``member_joined_channel``)."""
+    """Someone (not the bot) joined a conversation: Slack ``member_joined_channel``.
+
+    Attributes:
+        actor: The person who joined.
+        conversation: The channel they joined.
+    """
 
     kind: Literal["member_joined"] = "member_joined"
+    actor: Actor
     conversation: ConversationRef
-    user: Actor
-
-    @property
-    def actor(self) -> Actor:
-        """The person who joined."""
-        return self.user
 
 
 class MemberLeft(BaseModel):
-    """A person left a team's conversation (Slack ``member_left_channel``)."""
+    """Someone (not the bot) left a conversation: Slack ``member_left_channel``.
+
+    Attributes:
+        actor: The person who left.
+        conversation: The channel they left.
+    """
 
     kind: Literal["member_left"] = "member_left"
+    actor: Actor
     conversation: ConversationRef
-    user: Actor
-
-    @property
-    def actor(self) -> Actor:
-        """The person who left."""
-        return self.user
 
 
 class HomeRequested(BaseModel):
@@ -139,9 +139,9 @@ Inbound = (
     | FormRequested
     | AnswersSubmitted
     | ConversationJoined
-    | HomeRequested
     | MemberJoined
     | MemberLeft
+    | HomeRequested
 )
 
 

@@ -26,7 +26,6 @@ from bot.messages import (
     FormRequested,
     HomeRequested,
     MemberJoined,
-    MemberLeft,
     Rendered,
     Reply,
 )
@@ -98,7 +97,7 @@ class SlackAdapter(SlackOutbound):
         self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home)
         self.app.event("member_joined_channel")(self._on_joined)
-        self.app.event("member_left_channel")(self._on_membership)
+        self.app.event("member_left_channel")(self._on_left)
         self.app.error(self._on_error)
 
     # lifetime ----------------------------------------------------------------------------
@@ -308,24 +307,20 @@ class SlackAdapter(SlackOutbound):
         inbound = tr.read(tr.joined_to_inbound, event, context.get("bot_user_id"))
         if inbound is not None:
             self._spawn(self._joined(inbound))
-            return
-        await self._on_membership(event, context)  # a person joined
 
-    async def _on_membership(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        change = tr.read(tr.membership_to_inbound, event, context.get("bot_user_id"))
-        if change is not None:
-            self._spawn(self._membership(change))
+    async def _on_left(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        inbound = tr.read(tr.left_to_inbound, event, context.get("bot_user_id"))
+        if inbound is not None:
+            self._spawn(self.core.handle(inbound))
 
-    async def _membership(self, change: MemberJoined | MemberLeft) -> None:
-        if isinstance(change, MemberJoined):
+    async def _joined(self, inbound: ConversationJoined | MemberJoined) -> None:
+        if isinstance(inbound, MemberJoined):
             # Bots and deactivated accounts are no team members (users.info, cached, Tier 4).
-            person = await self._user(change.user.user_id)
+            person = await self._user(inbound.actor.user_id)
             if person is None:
                 return
-            change = MemberJoined(conversation=change.conversation, user=person)
-        await self.core.handle(change)
-
-    async def _joined(self, inbound: ConversationJoined) -> None:
+            inbound = MemberJoined(actor=person, conversation=inbound.conversation)
+        # A newcomer gets no reply in the channel: the core tells the managers privately.
         reply = await self.core.handle(inbound)
         await self._show(reply, inbound.conversation.external_id, None)
 

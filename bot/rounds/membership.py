@@ -23,7 +23,7 @@ def apply_membership(core: Core, event: MemberJoined | MemberLeft) -> bool:
     if team is None:
         return False
     with store.atomic():
-        member = store.people.upsert_member(event.user)
+        member = store.people.upsert_member(event.actor)
         rnd = store.rounds.open_round_of(team.id)
         if isinstance(event, MemberJoined):
             store.people.add_team_member(team.id, member.id)
