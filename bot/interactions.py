@@ -54,6 +54,8 @@ class Interactions:
     def __init__(self, core: Core, rounds: RoundService | None = None):
         self.core = core
         self.rounds = rounds or RoundService(core)
+        # round id -> whether answers came in while its counter update was under way.
+        self._counting: dict[int, bool] = {}
 
     async def drain(self) -> None:
         """Wait until follow-up work started after a reply has finished."""
@@ -212,6 +214,23 @@ class Interactions:
         return reply
 
     async def _refresh_counter(self, round_id: int) -> None:
+        # Coalesced: while one update of a round's counter waits (chat.update is Tier 3, 50 a
+        # minute for the whole workspace), the answers that arrive make one more update after
+        # it, not one each. Runs on the event loop only, so the bookkeeping needs no lock.
+        if round_id in self._counting:
+            self._counting[round_id] = True
+            return
+        self._counting[round_id] = False
+        try:
+            while True:
+                await self._update_counter(round_id)
+                if not self._counting.get(round_id):
+                    return
+                self._counting[round_id] = False
+        finally:
+            self._counting.pop(round_id, None)
+
+    async def _update_counter(self, round_id: int) -> None:
         # The counter is re-derived from the database each time, so a lost or repeated
         # update cannot make it wrong; it is therefore not an outbox delivery.
         try:

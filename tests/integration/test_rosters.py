@@ -63,3 +63,30 @@ async def test_someone_who_answered_and_left_still_counts_in_the_open_round(
     await slack.send(slack.req.event(_event("member_left_channel", "U3")))
     assert slack.lc.store.answers.round_member_count(rnd.id) == 5
     assert slack.lc.store.answers.answered_count(rnd.id) == 1
+
+
+async def test_answers_arriving_while_the_counter_waits_make_one_more_update_not_one_each(
+    slack: Slack,
+) -> None:
+    await slack.command("start")
+    rnd = slack.open_round()
+    updates = slack.api.hold("chat.update")  # Slack is slow (Tier 3 is 50 a minute)
+    for user in ("U1", "U2", "U3", "U4"):
+        await slack.http.post(
+            "/slack/events",
+            data=(signed := slack.req.button(rnd.id, user_id=user, channel_id="C1")).body.encode(),
+            headers=signed.headers,
+        )
+        await slack.api.wait_for_call("views.open", ["U1", "U2", "U3", "U4"].index(user) + 1)
+        view = slack.last_view()
+        sub = slack.req.view_submission(view, answers_for(view), user_id=user)
+        response = await slack.http.post(
+            "/slack/events", data=sub.body.encode(), headers=sub.headers
+        )
+        assert response.status == 200
+    await updates.arrived.wait()
+    updates.release()
+    await slack.adapter.drain()
+    post = slack.api.messages[("C1", rnd.message_id or "")]
+    assert post.updates == 2, "the first answer's update, then one for the three after it"
+    assert "4 van 6" in json.dumps(post.blocks)
