@@ -292,6 +292,35 @@ async def programme_round(workdir: Path) -> list[Row]:
     ]  # fmt: skip
 
 
+def _close_ms(lc: Bot, rounds: int) -> float:
+    """Median milliseconds of closing one round (the transaction: seal, queue update/digests)."""
+    now = NOW
+    opened = [lc.rounds.start_round(f"team-{i}", "start", None, now) for i in range(rounds)]
+    later = now + timedelta(days=10)
+    took = []
+    for rnd in opened:
+        began = time.perf_counter()
+        lc.rounds.lifecycle.close_round(rnd.id, later)
+        took.append((time.perf_counter() - began) * 1000)
+    return statistics.median(took)
+
+
+def closing(workdir: Path) -> list[Row]:
+    """Closing a round with 100,000 answers of other rounds stored vs an empty database."""
+    out = []
+    for name, answers in (("empty", 0), ("full", ANSWERS)):
+        lc = make_bot(workdir / f"close-{name}.db", Settings(env="test"), ManualClock(NOW), {})
+        _seed(lc, 200, answers)
+        _seed_rosters(lc, 200, ["U1", "U2", "U3"])
+        out.append(_close_ms(lc, 100))
+        lc.store.close()
+    empty, full = out
+    return [
+        Row(f"close one round, {ANSWERS:,} answers stored (median of 100)", full, "ms", empty,
+            "empty database", Goal("<=", 1.2)),
+    ]  # fmt: skip
+
+
 async def run() -> list[Row]:
     """Run the Slack benchmarks and return their rows."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -299,6 +328,7 @@ async def run() -> list[Row]:
         rows = await ack_latency(workdir)
         rows += await submissions(workdir)
         rows += await programme_round(workdir)
+        rows += closing(workdir)
     return rows
 
 
