@@ -28,8 +28,8 @@ from adapters.slack.limits import METHOD_TIER, POST_INTERVAL, TIER_PER_MINUTE
 from adapters.slack.outbound import make_client
 from bench._report import Goal, Row, table
 from bot.clock import ManualClock
-from bot.messages import Actor, ConversationRef
-from bot.models import Anonymity, DeliveryStatus, Phase
+from bot.messages import Actor, ConversationRef, HomeRequested
+from bot.models import Anonymity, DeliveryStatus, Phase, RoleName
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
@@ -321,6 +321,30 @@ def closing(workdir: Path) -> list[Row]:
     ]  # fmt: skip
 
 
+def app_home(workdir: Path) -> list[Row]:
+    """App Home of a coach of one team, with 10,000 teams in the database vs 100."""
+    out = []
+    for teams in (100, 10_000):
+        lc = make_bot(workdir / f"home-{teams}.db", Settings(env="test"), ManualClock(NOW), {})
+        _seed(lc, teams, 0)
+        _seed_rosters(lc, teams, ["U1", "U2", "U3"])
+        coach = lc.store.people.upsert_member(Actor(platform="slack", user_id="U1"))
+        lc.store.people.grant(coach.id, "team", "team-7", RoleName.COACH)
+        event = HomeRequested(actor=Actor(platform="slack", user_id="U1"))
+        took = []
+        for _ in range(300):
+            began = time.perf_counter()
+            lc.door.home(event)
+            took.append((time.perf_counter() - began) * 1000)
+        out.append(statistics.median(took))
+        lc.store.close()
+    small, large = out
+    return [
+        Row("App Home, 10,000 teams (median of 300)", large, "ms", small, "100 teams",
+            Goal("<=", 1.2)),
+    ]  # fmt: skip
+
+
 async def run() -> list[Row]:
     """Run the Slack benchmarks and return their rows."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -329,6 +353,7 @@ async def run() -> list[Row]:
         rows += await submissions(workdir)
         rows += await programme_round(workdir)
         rows += closing(workdir)
+        rows += app_home(workdir)
     return rows
 
 
