@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
@@ -137,6 +138,7 @@ class Member(BaseModel):
     external_user_id: str
     display_name: str | None = None
     locale: str | None = None
+    reference_json: str = "{}"
 
     def actor(self) -> Actor:
         """Return the neutral actor adapters address this person by."""
@@ -145,6 +147,7 @@ class Member(BaseModel):
             user_id=self.external_user_id,
             display_name=self.display_name,
             locale=self.locale,
+            reference=json.loads(self.reference_json or "{}"),
         )
 
 

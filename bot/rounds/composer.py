@@ -11,6 +11,7 @@ from bot.messages import ConversationRef, Rendered
 from bot.models import Conversation, Delivery, Member, Purpose, Round, RoundStatus, Team
 from bot.ports import ChatPort
 from bot.presenters.rounds import round_view, set_texts
+from bot.rounds.access import form_token
 from bot.storage.directory import conversation_ref
 from prompts.catalog import command_word
 from prompts.render import message, render
@@ -51,7 +52,15 @@ def route(core: Core, round_id: int) -> Route | None:
 def round_message(core: Core, r: Route) -> Rendered:
     """Return the round's channel message (the post, and its counter updates while open)."""
     locale = r.team.locale
-    view = round_view(core, r.rnd, r.team, locale, recap=recap_lines(core, r.rnd, r.team, locale))
+    # The token lets a card that holds the questions itself (Teams) carry answers back.
+    view = round_view(
+        core,
+        r.rnd,
+        r.team,
+        locale,
+        recap=recap_lines(core, r.rnd, r.team, locale),
+        form_token=form_token(core, r.rnd, r.team),
+    )
     return render(r.surface, "round_open", locale, round=view)
 
 

@@ -251,3 +251,9 @@ def m013_digest_settings(db: Database) -> None:
         "CHECK (suppression_threshold BETWEEN 2 AND 50)"
     )
     db.execute("CREATE INDEX response_by_round ON response(round_id, question_id, value)")
+
+
+@migrations()
+def m011_member_reference(db: Database) -> None:
+    """Per person: how to reach them directly (Teams: service URL, tenant and chat id)."""
+    db.execute("ALTER TABLE member ADD COLUMN reference_json TEXT NOT NULL DEFAULT '{}'")
