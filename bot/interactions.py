@@ -225,6 +225,9 @@ class Interactions:
         """Remember a conversation the bot was added to and say how to begin."""
         core = self.core
         core.store.directory.upsert_conversation(event.conversation)
+        if event.actor is not None:
+            # Who added the bot (Teams: with how to reach them in a personal chat).
+            core.store.people.upsert_member(event.actor)
         team = core.store.directory.team_by_conversation(
             event.conversation.platform, event.conversation.external_id
         )
