@@ -26,7 +26,7 @@ from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.composer import round_message, route
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
-from prompts.catalog import command_word
+from prompts.catalog import command_word, has
 from prompts.render import message, render
 from prompts.views import HomeView
 
@@ -234,7 +234,9 @@ class Interactions:
         locale = team.locale if team else core.settings.locale
         surface = core.surface(event.conversation.platform)
         cmd = command_word(event.conversation.platform, locale)
-        return Reply(public=message(surface, locale, "team.welcome", cmd=cmd))
+        # A platform may say more (Teams: rounds need the app in a channel, not a chat).
+        key = f"{event.conversation.platform}.welcome_{event.conversation.kind}"
+        return Reply(public=message(surface, locale, key if has(key) else "team.welcome", cmd=cmd))
 
     def home(self, event: HomeRequested) -> Reply:
         """Return a person's overview: open rounds in their teams, and teams they lead."""

@@ -29,7 +29,7 @@ GONE = {403, 404}
 
 def retry_after(exc: aiohttp.ClientResponseError) -> float | None:
     """Return the connector's ``Retry-After`` in seconds, if it gave one we can read."""
-    header = (exc.headers or {}).get("Retry-After") if exc.headers else None
+    header = exc.headers.get("Retry-After") if exc.headers is not None else None
     try:
         return max(float(header), 0.0) if header else None
     except ValueError:

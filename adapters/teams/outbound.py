@@ -152,8 +152,11 @@ class TeamsOutbound:
             return list(await ops.get_conversation_members(to.external_id))
 
         found = await self._call(to.reference, to.external_id, members)
-        context = {"serviceUrl": to.reference.get("serviceUrl"), "conversation": {
-            "tenantId": to.reference.get("tenantId")}, "recipient": to.reference.get("bot") or {}}
+        context = {
+            "serviceUrl": to.reference.get("serviceUrl"),
+            "conversation": {"tenantId": to.reference.get("tenantId")},
+            "recipient": to.reference.get("bot") or {},
+        }
         people = []
         for account in found:
             data = account.model_dump(by_alias=True, exclude_none=True)

@@ -68,7 +68,7 @@ def _bot(activity: dict[str, Any]) -> dict[str, str]:
 
 
 def conversation(activity: dict[str, Any]) -> ConversationRef:
-    """Return the neutral reference of the activity's conversation, with what proactive posts need."""
+    """Return the reference of the activity's conversation, with what proactive posts need."""
     conv = _dict(activity.get("conversation"))
     data = _dict(activity.get("channelData"))
     kind = _str(conv.get("conversationType")) or "personal"
@@ -200,7 +200,9 @@ def _labels(activity: dict[str, Any], parsed: CommandText) -> list[tuple[str, Me
         teams_id = _str(mentioned.get("id"))
         if entity.get("type") == "mention" and teams_id in wanted:
             aad = _str(mentioned.get("aadObjectId")) or None
-            out.append((_str(entity.get("text")), Mention(teams_id, _str(mentioned.get("name")), aad)))
+            out.append(
+                (_str(entity.get("text")), Mention(teams_id, _str(mentioned.get("name")), aad))
+            )
     return out
 
 
@@ -302,8 +304,11 @@ def card(msg: Rendered) -> dict[str, Any]:
     found = payload.get("card")
     if isinstance(found, dict):
         return found
-    return {"type": "AdaptiveCard", "version": "1.5", "body": [
-        {"type": "TextBlock", "text": msg.text, "wrap": True}]}
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": msg.text, "wrap": True}],
+    }
 
 
 def activity_body(msg: Rendered) -> dict[str, Any]:
@@ -321,3 +326,12 @@ def activity_body(msg: Rendered) -> dict[str, Any]:
 def invoke_card(msg: Rendered) -> dict[str, Any]:
     """Return the invoke response body that replaces the card for the person who pressed."""
     return {"statusCode": 200, "type": CARD_TYPE, "value": card(msg)}
+
+
+def thread_of(activity: dict[str, Any]) -> str | None:
+    """Return the root post of the channel thread the activity is in (None outside channels)."""
+    conv = _dict(activity.get("conversation"))
+    if _str(conv.get("conversationType")) != "channel":
+        return None
+    found = re.search(r";messageid=(\d+)$", _str(conv.get("id")))
+    return found.group(1) if found else (_str(activity.get("id")) or None)
