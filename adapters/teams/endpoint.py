@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
@@ -67,7 +68,10 @@ class Endpoint:
         except (ValueError, ValidationError, UnicodeDecodeError) as exc:
             log.warning("unreadable teams activity refused: %s", type(exc).__name__)
             return web.json_response({"error": "not an activity"}, status=400)
-        request["claims_identity"] = claims
+        with warnings.catch_warnings():
+            # The SDK reads the claims under this plain string key.
+            warnings.simplefilter("ignore", web.NotAppKeyWarning)
+            request["claims_identity"] = claims
         try:
             response = await self.adapter.process(request, self.agent)
         except Exception as exc:  # the SDK let something through: never a traceback
