@@ -44,6 +44,10 @@ def auth_configuration(
         client_secret=client_secret,
         tenant_id=tenant_id,
         anonymous_allowed=False,
+        # Off by default in the SDK: without it a token from any issuer whose key validates
+        # (an Entra token for this app, say) would be let in. Only the Bot Framework and
+        # the bot's own tenant may call.
+        validate_issuer=True,
     )
 
 

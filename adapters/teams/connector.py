@@ -40,8 +40,8 @@ class Connector:
         self._pool: aiohttp.TCPConnector | None = None
         self._sessions: dict[str, aiohttp.ClientSession] = {}
 
-    async def client(self, service_url: str) -> ConnectorClient:
-        """Return a connector client for ``service_url`` with a fresh token."""
+    async def client(self, service_url: str, *, with_token: bool = True) -> ConnectorClient:
+        """Return a connector client for ``service_url`` (with the bot's token, unless not)."""
         if not service_url.startswith(("https://", "http://")):
             raise ValueError("not a service URL")
         base = service_url if service_url.endswith("/") else service_url + "/"
@@ -56,7 +56,7 @@ class Connector:
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
             )
             self._sessions[base] = session
-        token = await self.token() if self.token else ""
+        token = await self.token() if self.token and with_token else ""
         return SharedConnectorClient(base, token, session=session)
 
     async def close(self) -> None:
@@ -83,8 +83,12 @@ class TurnClients(ChannelServiceClientFactoryBase):
         scopes: list[str] | None = None,
         use_anonymous: bool = False,
     ) -> ConnectorClientBase:
-        """Return a connector client for the turn's service URL."""
-        return await self.connector.client(service_url)
+        """Return a connector client for the turn's service URL, without a token.
+
+        Nothing is sent through it (replies go out after the turn, paced), so no turn ever
+        waits for Entra ID.
+        """
+        return await self.connector.client(service_url, with_token=False)
 
     async def create_user_token_client(
         self,

@@ -26,6 +26,17 @@ async def quiet_turn_error(context: TurnContext, error: Exception) -> None:
     log.error("teams turn failed: %s", type(error).__name__)
 
 
+def _norm(url: object) -> str:
+    return str(url).strip().rstrip("/").casefold()
+
+
+def same_service_url(claimed: object, given: object) -> bool:
+    """Whether the activity's serviceUrl is the one its token was issued for (if it names one)."""
+    if claimed is None:
+        return True  # anonymous dev/test, or a token that names no service URL
+    return _norm(claimed) == _norm(given)
+
+
 class Endpoint:
     """The one Teams route, in front of the SDK's ``CloudAdapter``.
 
@@ -68,6 +79,10 @@ class Endpoint:
         except (ValueError, ValidationError, UnicodeDecodeError) as exc:
             log.warning("unreadable teams activity refused: %s", type(exc).__name__)
             return web.json_response({"error": "not an activity"}, status=400)
+        if not same_service_url(claims.get_claim_value("serviceurl"), body.get("serviceUrl")):
+            # The SDK only warns; but our replies (with the bot's token) go to serviceUrl.
+            log.warning("teams activity refused: service URL differs from the token's")
+            return web.json_response({"error": "unauthorized"}, status=401)
         with warnings.catch_warnings():
             # The SDK reads the claims under this plain string key.
             warnings.simplefilter("ignore", web.NotAppKeyWarning)

@@ -22,7 +22,9 @@ class TeamsActivities:
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
 
-    def _base(self, kind: str, conversation: str, who: Person | None, conv_type: str) -> dict[str, Any]:
+    def _base(
+        self, kind: str, conversation: str, who: Person | None, conv_type: str
+    ) -> dict[str, Any]:
         n = next(self._ids)
         activity: dict[str, Any] = {
             "type": kind,
@@ -42,21 +44,27 @@ class TeamsActivities:
         }
         if conv_type == "channel":
             activity["channelData"].update(
-                {"team": {"id": TEAM_ID, "name": "Wijkteam"},
-                 "channel": {"id": conversation.split(";")[0], "name": "Algemeen"}}
+                {
+                    "team": {"id": TEAM_ID, "name": "Wijkteam"},
+                    "channel": {"id": conversation.split(";")[0], "name": "Algemeen"},
+                }
             )
         if who is not None:
             activity["from"] = {"id": who.teams_id, "name": who.name, "aadObjectId": who.aad}
         return activity
 
-    def installed(self, conversation: str, by: Person, conv_type: str = "channel") -> dict[str, Any]:
+    def installed(
+        self, conversation: str, by: Person, conv_type: str = "channel"
+    ) -> dict[str, Any]:
         """The bot was added to a team's channel (or a chat): conversationUpdate, membersAdded."""
         activity = self._base("conversationUpdate", conversation, by, conv_type)
         activity["membersAdded"] = [{"id": BOT_ID}]
         activity["channelData"]["eventType"] = "teamMemberAdded"
         return activity
 
-    def installation(self, conversation: str, by: Person, conv_type: str = "personal") -> dict[str, Any]:
+    def installation(
+        self, conversation: str, by: Person, conv_type: str = "personal"
+    ) -> dict[str, Any]:
         activity = self._base("installationUpdate", conversation, by, conv_type)
         activity["action"] = "add"
         return activity
@@ -77,13 +85,19 @@ class TeamsActivities:
         for person in mentions:
             label = f"<at>{person.name}</at>"
             body = body.replace(f"@{person.name}", label)
-            entities.append({"type": "mention", "text": label,
-                             "mentioned": {"id": person.teams_id, "name": person.name}})
+            entities.append(
+                {
+                    "type": "mention",
+                    "text": label,
+                    "mentioned": {"id": person.teams_id, "name": person.name},
+                }
+            )
         if conv_type != "personal":
             label = f"<at>{BOT_NAME}</at>"
             body = f"{label} {body}"
-            entities.insert(0, {"type": "mention", "text": label,
-                                "mentioned": {"id": BOT_ID, "name": BOT_NAME}})
+            entities.insert(
+                0, {"type": "mention", "text": label, "mentioned": {"id": BOT_ID, "name": BOT_NAME}}
+            )
             activity["conversation"]["id"] = f"{conversation};messageid={activity['id']}"
         activity["text"] = body
         activity["textFormat"] = "plain"
@@ -113,7 +127,9 @@ class TeamsActivities:
         }
         return activity
 
-    def submit(self, data: dict[str, Any], by: Person, conversation: str, reply_to: str) -> dict[str, Any]:
+    def submit(
+        self, data: dict[str, Any], by: Person, conversation: str, reply_to: str
+    ) -> dict[str, Any]:
         """An older client's Action.Submit fallback: a message with the data as ``value``."""
         activity = self._base("message", conversation, by, "channel")
         activity["replyToId"] = reply_to
@@ -133,7 +149,9 @@ def inputs_of(card: dict[str, Any]) -> list[dict[str, Any]]:
     return [b for b in card.get("body") or [] if str(b.get("type", "")).startswith("Input.")]
 
 
-def fill(card: dict[str, Any], verb: str = "reflectie.answer", text: str = "Prima samenwerking") -> dict[str, Any]:
+def fill(
+    card: dict[str, Any], verb: str = "reflectie.answer", text: str = "Prima samenwerking"
+) -> dict[str, Any]:
     """Return the data Teams sends for ``verb``: the action's data with every input answered."""
     data = dict(action_of(card, verb)["data"])
     for block in inputs_of(card):

@@ -43,7 +43,9 @@ class Posted:
     @property
     def text(self) -> str:
         """Everything a person reads in the message (text and the card's JSON)."""
-        return str(self.activity.get("text") or "") + json.dumps(self.card or {}, ensure_ascii=False)
+        return str(self.activity.get("text") or "") + json.dumps(
+            self.card or {}, ensure_ascii=False
+        )
 
 
 @dataclass
@@ -118,8 +120,14 @@ class FakeBotConnector:
     def add_conversation(self, conversation: str, members: list[str]) -> None:
         self.rosters[conversation] = list(members)
 
-    def fail(self, status: int, times: int = 1, *, retry_after: float | None = None,
-             conversation: str | None = None) -> None:
+    def fail(
+        self,
+        status: int,
+        times: int = 1,
+        *,
+        retry_after: float | None = None,
+        conversation: str | None = None,
+    ) -> None:
         self.faults.append(Fault(status, times, retry_after, conversation))
 
     @property
@@ -172,11 +180,15 @@ class FakeBotConnector:
         response: web.StreamResponse
         if status is not None:
             code, headers = status
-            response = web.json_response({"error": {"code": str(code)}}, status=code, headers=headers)
+            response = web.json_response(
+                {"error": {"code": str(code)}}, status=code, headers=headers
+            )
         else:
             response = await handler(request)
         self.calls.append(
-            Call(request.method, request.path, response.status, request.headers.get("Authorization"))
+            Call(
+                request.method, request.path, response.status, request.headers.get("Authorization")
+            )
         )
         return response
 

@@ -58,25 +58,38 @@ class Teams:
     def person(self, aad: str) -> Person:
         return self.connector.people[aad]
 
-    async def send(self, activity: dict[str, Any], headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    async def send(
+        self, activity: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
         """POST an activity to /api/messages and wait for the work after the answer."""
         response = await self.http.post("/api/messages", json=activity, headers=headers or {})
         text = await response.text()
         await self.adapter.drain()
         return response.status, json.loads(text) if text else None
 
-    async def command(self, text: str, by: str = MANAGER, conversation: str = CHANNEL, **kw: Any) -> int:
+    async def command(
+        self, text: str, by: str = MANAGER, conversation: str = CHANNEL, **kw: Any
+    ) -> int:
         status, _ = await self.send(self.act.message(text, self.person(by), conversation, **kw))
         return status
 
-    async def press(self, verb: str, data: dict[str, Any], by: str, reply_to: str,
-                    conversation: str = CHANNEL, **kw: Any) -> dict[str, Any]:
+    async def press(
+        self,
+        verb: str,
+        data: dict[str, Any],
+        by: str,
+        reply_to: str,
+        conversation: str = CHANNEL,
+        **kw: Any,
+    ) -> dict[str, Any]:
         """Press a card's Action.Execute; return the card Teams shows the person instead."""
         status, body = await self.send(
             self.act.execute(verb, data, self.person(by), conversation, reply_to, **kw)
         )
         assert status == 200, body
-        assert body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+        assert (
+            body["statusCode"] == 200 and body["type"] == "application/vnd.microsoft.card.adaptive"
+        )
         self.connector.check_card(body["value"], f"invoke {verb}")
         return dict(body["value"])
 
@@ -113,7 +126,9 @@ async def teams_world(specs_dir: Path, db: Path | None = None) -> AsyncIterator[
         async with TestClient(
             TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
         ) as http:
-            yield Teams(connector, http, adapter, lc, clock, TeamsActivities(connector.base_url), waits)
+            yield Teams(
+                connector, http, adapter, lc, clock, TeamsActivities(connector.base_url), waits
+            )
         lc.store.close()
 
 

@@ -54,8 +54,9 @@ async def test_round_trip_from_install_to_the_coach_digest(teams: Teams) -> None
     assert "Prima samenwerking" not in json.dumps(updated.card), "the channel sees no answers"
 
     # The card's refresh shows the same person their own answers; someone else sees theirs.
-    again = await teams.press("reflectie.open_form", {"round": rnd.id}, MEMBERS[0], message_id,
-                              trigger="automatic")
+    again = await teams.press(
+        "reflectie.open_form", {"round": rnd.id}, MEMBERS[0], message_id, trigger="automatic"
+    )
     assert "Prima samenwerking" in json.dumps(again)
     other = await teams.press("reflectie.open_form", {"round": rnd.id}, MEMBERS[1], message_id)
     assert "Prima samenwerking" not in json.dumps(other)
