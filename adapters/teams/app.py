@@ -172,7 +172,10 @@ class TeamsAdapter(TeamsOutbound):
             log.warning("teams card submission without a person refused")
             return
         shown = await self._invoke(activity, action)
-        msg = Rendered(surface=self.surface, text="", payload={"card": shown["value"]})
+        card = shown["value"]
+        msg = Rendered(
+            surface=self.surface, text=str(card.get("fallbackText", "")), payload={"card": card}
+        )
         try:
             await self.notify(who, msg)
         except DeliveryError as exc:

@@ -316,11 +316,13 @@ def activity_body(msg: Rendered) -> dict[str, Any]:
     payload = msg.payload or {}
     if payload.get("plain") or "card" not in payload:
         return {"type": "message", "text": msg.text, "textFormat": "markdown"}
-    return {
+    body: dict[str, Any] = {
         "type": "message",
-        "summary": msg.text[:200],
         "attachments": [{"contentType": CARD_TYPE, "content": card(msg)}],
     }
+    if msg.text.strip():
+        body["summary"] = msg.text[:200]  # what a notification shows
+    return body
 
 
 def invoke_card(msg: Rendered) -> dict[str, Any]:
