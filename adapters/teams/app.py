@@ -101,8 +101,12 @@ class TeamsAdapter(TeamsOutbound):
         action = tr.card_action(activity)
         if activity.get("type") == "invoke":
             body = await self._invoke(activity, action) if action else {}
-            response = InvokeResponse(status=200, body=body)
-            await context.send_activity(Activity(type="invokeResponse", value=response))
+            answer = Activity(type="invokeResponse", value=InvokeResponse(status=200, body=body))
+            try:
+                await context.send_activity(answer)
+            except Exception as exc:  # an activity the SDK cannot address a reply to
+                log.warning("teams invoke answered directly: %s", type(exc).__name__)
+                context.turn_state[self.sdk.INVOKE_RESPONSE_KEY] = answer
         elif action is not None:
             self._spawn(self._submitted(activity, action))
         elif activity.get("type") == "message":

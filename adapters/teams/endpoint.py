@@ -21,6 +21,23 @@ MESSAGES_PATH = "/api/messages"
 MAX_BODY = 256 * 1024
 
 
+# The SDK logs a refused activity at ERROR with its whole content (answers included).
+PAYLOAD_LOGGERS = ("microsoft_agents.activity.activity",)
+
+
+class _NoPayloads(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+def quiet_payload_logs() -> None:
+    """Drop the SDK's log records that quote request contents (we log the error type)."""
+    for name in PAYLOAD_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _NoPayloads) for f in logger.filters):
+            logger.addFilter(_NoPayloads())
+
+
 async def quiet_turn_error(context: TurnContext, error: Exception) -> None:
     """Replace the SDK's handler, which posts the exception text into the conversation."""
     log.error("teams turn failed: %s", type(error).__name__)
@@ -54,6 +71,7 @@ class Endpoint:
         self.config = config
         self.adapter = adapter
         self.adapter.on_turn_error = quiet_turn_error
+        quiet_payload_logs()
         self.agent = agent
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
@@ -73,6 +91,8 @@ class Endpoint:
             conversation = body.get("conversation")
             if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
                 raise ValueError("no conversation")
+            if not isinstance(body.get("recipient"), dict):
+                raise ValueError("no recipient")  # Teams always says which bot it is for
             Activity.model_validate(body)
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "too large"}, status=413)
