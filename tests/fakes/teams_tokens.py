@@ -59,8 +59,8 @@ class TokenIssuer:
         return PyJWK({**public, "kid": KID, "alg": "RS256", "use": "sig"})
 
 
-@pytest.fixture
-def issuer(monkeypatch: pytest.MonkeyPatch) -> TokenIssuer:
+@pytest.fixture(name="issuer")
+def issuer_fixture(monkeypatch: pytest.MonkeyPatch) -> TokenIssuer:
     """A token issuer whose key the SDK's validator trusts (no network)."""
     made = TokenIssuer()
     monkeypatch.setattr(JwtTokenValidator._jwk_client_manager, "get_signing_key", made.signing_key)

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from tests.fakes.specs import specs_dir_fixture  # noqa: F401
 from tests.fakes.teams_activities import TeamsActivities
 from tests.fakes.teams_connector import FakeBotConnector
-from tests.fakes.teams_tokens import APP_ID, APP_TENANT, TokenIssuer, issuer  # noqa: F401
+from tests.fakes.teams_tokens import APP_ID, APP_TENANT, TokenIssuer, issuer_fixture  # noqa: F401
 from tests.harness import make_bot
 
 MANAGER = "bbbbbbbb-0000-4000-8000-000000000001"
