@@ -7,8 +7,10 @@ and can throttle (429 with Retry-After), fail (5xx) or say the bot was removed (
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Callable
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +111,7 @@ class FakeBotConnector:
         self._window: deque[float] = deque()
         self._next = 0
         self._runner: web.AppRunner | None = None
+        self._changed = asyncio.Condition()
         self.port = 0
 
     # the test's side ---------------------------------------------------------------------
@@ -153,6 +156,15 @@ class FakeBotConnector:
         if len(json.dumps(card)) > 28_000:
             self.violations.append(f"{where}: card over Teams' 28 KB")
 
+    async def wait_for(self, found: Callable[[], Any], timeout: float = 20.0) -> Any:
+        """Wait until ``found()`` is truthy (checked after every request); return its value."""
+
+        async def wait() -> Any:
+            async with self._changed:
+                return await self._changed.wait_for(found)
+
+        return await asyncio.wait_for(wait(), timeout)
+
     # the server --------------------------------------------------------------------------
     async def __aenter__(self) -> FakeBotConnector:
         app = web.Application(middlewares=[self._gate])
@@ -190,6 +202,8 @@ class FakeBotConnector:
                 request.method, request.path, response.status, request.headers.get("Authorization")
             )
         )
+        async with self._changed:
+            self._changed.notify_all()
         return response
 
     def _refusal(self, conv: str) -> tuple[int, dict[str, str]] | None:
