@@ -49,12 +49,17 @@ async def test_serve_with_teams_alone_runs_the_round_trip_and_export_shows_the_a
             await connector.wait_for(lambda: connector.posts_to(CHANNEL))
             assert (await _post(server, act.message("start", manager, CHANNEL)))[0] == 202
             card_post = await connector.wait_for(
-                lambda: next((p for p in connector.posts_to(CHANNEL) if p.card and p.card.get("refresh")), None)
+                lambda: next(
+                    (p for p in connector.posts_to(CHANNEL) if p.card and p.card.get("refresh")),
+                    None,
+                )
             )
             card = card_post.card
             status, body = await _post(
                 server,
-                act.execute("reflectie.answer", fill(card, text=ANSWER), member, CHANNEL, card_post.id),
+                act.execute(
+                    "reflectie.answer", fill(card, text=ANSWER), member, CHANNEL, card_post.id
+                ),
             )
             assert status == 200 and "opgeslagen" in json.dumps(body)
             forged = act.message("stop ja", manager, CHANNEL)
@@ -69,8 +74,12 @@ async def test_serve_with_teams_alone_runs_the_round_trip_and_export_shows_the_a
         assert "Bearer" not in logs and "forged.token" not in logs
 
     proc = await asyncio.create_subprocess_exec(
-        str(SERVE), "export", "--db", str(db),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        str(SERVE),
+        "export",
+        "--db",
+        str(db),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
     )
     out, err = await proc.communicate()
