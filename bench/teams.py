@@ -50,7 +50,10 @@ async def programme_round(workdir: Path, per_tenant: float) -> dict[str, float]:
         reference = {"serviceUrl": connector.base_url, "tenantId": TENANT, "bot": {"id": BOT_ID}}
         for i in range(CONVERSATIONS):
             ref = ConversationRef(
-                platform="teams", external_id=_conversation(i), name=f"team-{i}", reference=reference
+                platform="teams",
+                external_id=_conversation(i),
+                name=f"team-{i}",
+                reference=reference,
             )
             conv = lc.store.directory.upsert_conversation(ref)
             lc.store.directory.create_team(f"team-{i}", f"Team {i}", "prog", conv, "teams", NOW)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,20 @@ CARD = "application/vnd.microsoft.card.adaptive"
 
 
 # Free words and ids: any string is valid there, so they do not change a card's shape.
-FREE = {"text", "title", "fallbackText", "form_token", "value", "placeholder", "label", "id",
-        "round", "data", "prefilled", "command"}
+FREE = {
+    "text",
+    "title",
+    "fallbackText",
+    "form_token",
+    "value",
+    "placeholder",
+    "label",
+    "id",
+    "round",
+    "data",
+    "prefilled",
+    "command",
+}
 
 
 def _shape(value: Any, key: str = "") -> Any:

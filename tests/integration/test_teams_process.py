@@ -21,10 +21,10 @@ CHANNEL = "19:general-wijk@thread.tacv2"
 
 
 async def _post(server: ServeProcess, activity: dict[str, Any], **headers: str) -> tuple[int, Any]:
-    async with ClientSession() as http:
-        async with http.post(f"{server.url}/api/messages", json=activity, headers=headers) as r:
-            text = await r.text()
-            return r.status, json.loads(text) if text else None
+    url = f"{server.url}/api/messages"
+    async with ClientSession() as http, http.post(url, json=activity, headers=headers) as r:
+        text = await r.text()
+        return r.status, json.loads(text) if text else None
 
 
 async def test_serve_with_teams_alone_runs_the_round_trip_and_export_shows_the_answers(
