@@ -17,13 +17,17 @@ from pathlib import Path
 from adapters.teams.limits import PER_TENANT, Limits
 from bench._report import Goal, Row, table
 from bot.clock import ManualClock
+from bot.core import Core
 from bot.messages import ConversationRef
 from bot.models import DeliveryStatus
 from bot.settings import Settings
+from bot.storage.store import open_store
+from bot.storage.workers import Workers
+from prompts.library import load_library
 from tests.fakes.specs import find_specs_dir
 from tests.fakes.teams_connector import BOT_ID, TENANT, FakeBotConnector
 from tests.fakes.teams_world import anonymous_adapter
-from tests.harness import make_bot
+from tests.harness import Bot
 
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
 CONVERSATIONS = 1000
@@ -35,7 +39,7 @@ def _conversation(i: int) -> str:
     return f"19:team-{i:04d}@thread.tacv2"
 
 
-async def programme_round(workdir: Path, per_tenant: float) -> dict[str, float]:
+async def programme_round(workdir: Path, per_tenant: int) -> dict[str, float]:
     """Open a round in every conversation of a programme; return what the connector saw."""
     async with FakeBotConnector(find_specs_dir(), rate_limit=CAP) as connector:
         for aad in PEOPLE:
@@ -45,7 +49,10 @@ async def programme_round(workdir: Path, per_tenant: float) -> dict[str, float]:
         clock = ManualClock(NOW)
         adapter = anonymous_adapter(Limits(per_tenant=per_tenant))
         settings = Settings(env="test", teams_anonymous=True)
-        lc = make_bot(workdir / f"teams-{per_tenant:g}.db", settings, clock, {"teams": adapter})
+        store = open_store(workdir / f"teams-{per_tenant}.db")
+        # As `reflectiebot serve` runs it: database work on the worker threads, off the loop.
+        workers = Workers(store)
+        lc = Bot(Core(store, load_library(), settings, clock, ports={"teams": adapter}, db=workers))
         lc.store.directory.ensure_programme("prog", "Programma")
         reference = {"serviceUrl": connector.base_url, "tenantId": TENANT, "bot": {"id": BOT_ID}}
         for i in range(CONVERSATIONS):
@@ -65,6 +72,8 @@ async def programme_round(workdir: Path, per_tenant: float) -> dict[str, float]:
             await lc.reconcile(clock.now())
         took = time.perf_counter() - started
         answered = [c for c in connector.calls if c.status < 400]
+        # What the connector saw: answered requests per second from the first to the last.
+        sending = max(answered[-1].at - answered[0].at, 1e-9)
         cards: dict[str, int] = {}
         for post in connector.posts:
             if post.card and post.card.get("refresh"):
@@ -72,10 +81,11 @@ async def programme_round(workdir: Path, per_tenant: float) -> dict[str, float]:
         lost = sum(1 for i in range(CONVERSATIONS) if not cards.get(_conversation(i)))
         duplicated = sum(n - 1 for n in cards.values() if n > 1)
         await adapter.connector.close()
-        lc.store.close()
+        workers.close()
         return {
             "seconds": took,
-            "share": 100 * len(answered) / took / CAP,
+            "share": 100 * (len(answered) - 1) / sending / CAP,
+            "sending": sending,
             "requests": len(answered),
             "throttled": connector.throttled,
             "lost": lost,
@@ -92,9 +102,10 @@ async def main() -> list[Row]:
     name = "no tenant pacing"
     what = f"teams: round to {CONVERSATIONS:,} conversations"
     rows = [
-        Row(f"{what}, throughput", ours["share"], "% of cap", bare["share"], name,
+        Row(f"{what}, requests/s while sending", ours["share"], "% of cap", bare["share"], name,
             Goal(">=", 90, of="value")),
-        Row(f"{what}, time", ours["seconds"], "s", bare["seconds"], name),
+        Row(f"{what}, sending time", ours["sending"], "s", bare["sending"], name),
+        Row(f"{what}, time with recording", ours["seconds"], "s", bare["seconds"], name),
         Row(f"{what}, connector requests", ours["requests"], "", bare["requests"], name),
         Row(f"{what}, 429s", ours["throttled"], "", bare["throttled"], name),
         Row(f"{what}, posts lost", ours["lost"], "", bare["lost"], name, Goal("<=", 0, of="value")),

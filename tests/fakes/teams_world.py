@@ -120,7 +120,8 @@ async def teams_world(specs_dir: Path, db: Path | None = None) -> AsyncIterator[
         connector.add_conversation(OTHER_CHANNEL, [MEMBERS[0], MANAGER])
         clock = ManualClock(datetime(2027, 1, 11, 8, 0, tzinfo=UTC))
         waits = Waits()
-        adapter = anonymous_adapter(Limits(sleep=waits))
+        # Retries record their waits instead of sleeping; pacing is tested on its own clock.
+        adapter = anonymous_adapter(Limits(per_conversation=0, per_tenant=0, sleep=waits))
         settings = Settings(env="test", teams_anonymous=True, admins=f"teams:{MANAGER}")
         lc = make_bot(db, settings, clock, {"teams": adapter})
         async with TestClient(

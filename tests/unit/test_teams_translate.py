@@ -10,7 +10,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
 from adapters.teams import translate as tr
-from adapters.teams.limits import Limits, delivery_error
+from adapters.teams.limits import Limits, Window, delivery_error
 from bot.ports import DeliveryError
 from tests.fakes.teams_activities import TeamsActivities
 from tests.fakes.teams_connector import Person
@@ -136,3 +136,23 @@ async def test_retries_are_bounded_and_wait_what_the_connector_asks() -> None:
     with pytest.raises(DeliveryError):
         await limits.call("c", "t", long_wait)
     assert waits == [], "a long Retry-After is left to the outbox"
+
+
+async def test_the_tenant_window_never_lets_more_than_its_limit_out_in_any_period() -> None:
+    clock = [0.0]
+    sent: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    window = Window(30, 1.05, sleep=sleep, monotonic=lambda: clock[0])
+    for _ in range(200):
+        await window.wait("tenant")
+        sent.append(clock[0])
+    for i in range(len(sent) - 30):
+        assert sent[i + 30] - sent[i] >= 1.05, "31 requests never share one window"
+    assert 200 / sent[-1] >= 27, "and the limit is used, not wasted"
+    window.hold("tenant", 5)
+    before = clock[0]
+    await window.wait("tenant")
+    assert clock[0] - before >= 5, "a 429's Retry-After holds the whole tenant"
