@@ -69,7 +69,7 @@ async def build(path: Path, answers: int, seed: int) -> tuple[Bot, list[int]]:
                     {"id": str(uuid.uuid4()), "round_id": rnd.id, "question_id": q.question_id,
                      "value": value, "answered_at": clock.now().date().isoformat()}
                 )  # fmt: skip
-        store.db["response"].insert_all(rows, batch_size=5000)
+        store.db.table("response").insert_all(rows, batch_size=5000)
         clock.set(rnd.closes_at)
         lc.rounds.lifecycle.close_round(rnd.id, clock.now())
         clock.advance(timedelta(days=1))

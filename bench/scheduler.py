@@ -120,23 +120,24 @@ async def run(teams: int, small: int) -> list[Row]:
         add_teams(lc, chat, small, teams)
         setup = time.perf_counter() - began
         # Every round is still planned, so each has exactly one future "open".
-        rounds = sum(1 for _, action, _ in lc.rounds.upcoming(NOW) if action is RoundAction.OPEN)
+        upcoming = await lc.rounds.upcoming(NOW)
+        rounds = sum(1 for _, action, _ in upcoming if action is RoundAction.OPEN)
         rows.append((f"setup: {teams:,} teams planned, {rounds:,} rounds", f"{setup:.1f} s"))
 
         began = time.perf_counter()
-        actions = len(lc.rounds.upcoming(NOW))
+        actions = len(await lc.rounds.upcoming(NOW))
         upcoming_ms = (time.perf_counter() - began) * 1000
         rows.append(
             (f"lifecycle.upcoming(now): {actions:,} future actions", f"{upcoming_ms:.0f} ms")
         )
         runner = Runner(clock, lc.rounds)
         began = time.perf_counter()
-        runner.start()
+        await runner.start()
         start_ms = (time.perf_counter() - began) * 1000
         timers = len(runner.round_job_ids())
         rows.append((f"Runner.start(): rebuild, {timers} timers within 26 h", f"{start_ms:.0f} ms"))
         await runner.wait_for_tick(timeout=30)
-        runner.shutdown()
+        await runner.stop()
 
         rows.append((f"reconcile tick, 0 due, {small:,} teams", f"{empty_small:.2f} ms"))
         empty = await timed(lambda: lc.reconcile(NOW), repeat=20)
@@ -185,15 +186,16 @@ async def run(teams: int, small: int) -> list[Row]:
     for head, plan, verdict in plans:
         table.add_row(head, plan, verdict)
     console.print(table)
+    return report
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> list[Row]:
     """Entry point of ``python -m bench.scheduler``."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--teams", type=int, default=10_000)
     parser.add_argument("--small", type=int, default=1_000)
-    args = parser.parse_args()
-    asyncio.run(run(args.teams, args.small))
+    args = parser.parse_args(argv)
+    return asyncio.run(run(args.teams, args.small))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from bot.storage.people import People
 from bot.storage.retention import RetentionStore
 from bot.storage.rounds import RoundStore
 from bot.storage.stats import StatsStore
+from bot.storage.timeline import TimelineStore
 
 
 @dataclass
@@ -40,6 +41,7 @@ class _Bound:
     instance: InstanceStore
     batches: BatchStore
     stats: StatsStore
+    timeline: TimelineStore
 
     @classmethod
     def on(cls, db: Database, seeded: random.Random | None = None) -> _Bound:
@@ -57,6 +59,7 @@ class _Bound:
             InstanceStore(db),
             BatchStore(db),
             StatsStore(db),
+            TimelineStore(db),
         )
 
 
@@ -156,6 +159,11 @@ class Store:
     def stats(self) -> StatsStore:
         """Counts for monitoring."""
         return self._bound().stats
+
+    @property
+    def timeline(self) -> TimelineStore:
+        """A team's joins, task changes and agreements."""
+        return self._bound().timeline
 
     # transactions --------------------------------------------------------------------------
     @contextmanager
