@@ -113,6 +113,8 @@ class TeamsAdapter(TeamsOutbound):
             self._spawn(self._command(activity))
         elif tr.bot_added(activity):
             self._spawn(self._joined(activity))
+        elif activity.get("type") == "conversationUpdate":
+            self._spawn(self._members_joined(activity))
 
     async def _invoke(self, activity: dict[str, Any], action: tr.CardAction) -> dict[str, Any]:
         locale = str(activity.get("locale") or "") or None
@@ -260,6 +262,26 @@ class TeamsAdapter(TeamsOutbound):
             who = None
         reply = await self.core.handle(ConversationJoined(actor=who, conversation=ref))
         await self._show(Reply(public=reply.public), activity)
+
+    async def _members_joined(self, activity: dict[str, Any]) -> None:
+        # The core decides what a newcomer means (an offer to the managers, privately).
+        try:
+            if not await self._first(activity):
+                return
+            joined = tr.members_joined(activity)
+        except (tr.MalformedError, ValueError):
+            return
+        if any(e.actor.display_name is None for e in joined):
+            # Teams names only the ids of who was added; the roster has their names.
+            try:
+                roster = {a.user_id: a for a in await self.list_members(joined[0].conversation)}
+            except DeliveryError:
+                roster = {}
+            joined = [
+                e.model_copy(update={"actor": roster.get(e.actor.user_id, e.actor)}) for e in joined
+            ]
+        for event in joined:
+            await self.core.handle(event)
 
     def _text(self, locale: str | None, key: str) -> Rendered:
         return message(self.surface, locale, key, cmd=command_word(tr.PLATFORM, locale))

@@ -15,6 +15,7 @@ from bot.messages import (
     CommandInvoked,
     ConversationRef,
     FormRequested,
+    MemberJoined,
     Rendered,
     token_round_id,
 )
@@ -296,6 +297,22 @@ def bot_added(activity: dict[str, Any]) -> bool:
     bot_id = _bot(activity)["id"]
     added = activity.get("membersAdded") or []
     return any(_str(_dict(m).get("id")) == bot_id for m in added) and bool(bot_id)
+
+
+def members_joined(activity: dict[str, Any]) -> list[MemberJoined]:
+    """Return the people (not the bot) a ``conversationUpdate`` says joined the conversation."""
+    if activity.get("type") != "conversationUpdate":
+        return []
+    bot_id = _bot(activity)["id"]
+    joined = []
+    for member in activity.get("membersAdded") or []:
+        member = _dict(member)
+        aad, teams_id = _str(member.get("aadObjectId")), _str(member.get("id"))
+        if teams_id == bot_id or not _USER_ID.match(aad):
+            continue
+        who = person(aad, _str(member.get("name")) or None, None, teams_id, activity)
+        joined.append(MemberJoined(actor=who, conversation=conversation(activity)))
+    return joined
 
 
 def card(msg: Rendered) -> dict[str, Any]:

@@ -62,6 +62,13 @@ class TeamsActivities:
         activity["channelData"]["eventType"] = "teamMemberAdded"
         return activity
 
+    def member_added(self, conversation: str, who: Person, by: Person) -> dict[str, Any]:
+        """Someone was added to the team (``teamMemberAdded``)."""
+        activity = self._base("conversationUpdate", conversation, by, "channel")
+        activity["membersAdded"] = [{"id": who.teams_id, "aadObjectId": who.aad}]
+        activity["channelData"]["eventType"] = "teamMemberAdded"
+        return activity
+
     def installation(
         self, conversation: str, by: Person, conv_type: str = "personal"
     ) -> dict[str, Any]:

@@ -186,3 +186,18 @@ async def test_a_personal_chat_install_greets_and_remembers_the_person(teams: Te
     assert "kanaal" in greeting.text and greeting.reply_to is None
     member = teams.lc.store.people.member_by_user("teams", MEMBERS[4])
     assert member is not None and json.loads(member.reference_json)["id"] == f"29:{MEMBERS[4]}"
+
+
+async def test_a_newcomer_in_the_team_is_offered_to_the_managers_privately(teams: Teams) -> None:
+    await teams.command("start")
+    rnd = teams.open_round()
+    teams.clock.set(rnd.closes_at)
+    await teams.lc.reconcile(teams.clock.now())
+    in_channel = len(teams.connector.posts_to(CHANNEL))
+    newcomer = teams.connector.add_person("eeeeeeee-0000-4000-8000-000000000001", "Nina Nieuw")
+    teams.connector.rosters[CHANNEL].append(newcomer.aad)
+    status, _ = await teams.send(teams.act.member_added(CHANNEL, newcomer, teams.person(MANAGER)))
+    assert status == 202
+    offers = [p for p in teams.connector.personal_posts(MANAGER) if "Nina Nieuw" in p.text]
+    assert len(offers) == 1 and "hercontract" in offers[0].text
+    assert len(teams.connector.posts_to(CHANNEL)) == in_channel, "nothing is said in the channel"
