@@ -128,8 +128,9 @@ class Window:
             return False
         recent.clear()
         self.hold(key, retry_after)
-        self.limit = max(1, int(self.limit * 0.9))
-        log.warning("teams throttled repeatedly: %d requests per window from now", self.limit)
+        if self.limit > 0:  # without a limit (0) there is nothing to lower
+            self.limit = max(1, int(self.limit * 0.9))
+            log.warning("teams throttled repeatedly: %d requests per window now", self.limit)
         return True
 
 
