@@ -1,6 +1,9 @@
-"""Slack benchmarks: /reflectie ack latency and a programme-wide round to 1,000 channels.
+"""Slack benchmarks: acks and submissions vs bare slack-bolt, a programme round vs its floor.
 
-Run with ``python -m bench.slack``. Everything talks to a fake Web API on 127.0.0.1.
+Run with ``python -m bench --only slack``. Everything talks to a fake Web API on 127.0.0.1
+that enforces Slack's published tiers (adapters/slack/limits.py) with Slack's minute run
+``60 / MINUTE`` times faster, so a round to 1,000 channels takes seconds; the floor is
+computed from the same limits, and the bot paces with the same scaled minute.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,21 +24,26 @@ from slack_bolt.async_app import AsyncApp
 
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter
+from adapters.slack.limits import METHOD_TIER, POST_INTERVAL, TIER_PER_MINUTE
 from adapters.slack.outbound import make_client
+from bench._report import Goal, Row, table
 from bot.clock import ManualClock
-from bot.messages import ConversationRef
-from bot.models import Anonymity, DeliveryStatus, Phase
-from bot.ports import DeliveryError
+from bot.messages import Actor, ConversationRef, HomeRequested
+from bot.models import Anonymity, DeliveryStatus, Phase, RoleName
 from bot.settings import Settings
-from prompts.render import render
 from tests.fakes.slack_api import FakeSlackWebAPI
-from tests.fakes.slack_requests import SlackRequests
+from tests.fakes.slack_requests import SignedRequest, SlackRequests
+from tests.fakes.slack_world import answers_for
 from tests.fakes.specs import find_specs_dir
 from tests.harness import Bot, make_bot
 
 SECRET = "bench-secret"
 NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
-TEAMS, ANSWERS, ACKS = 1000, 100_000, 300
+TEAMS, ANSWERS, ACKS, SUBMISSIONS = 1000, 100_000, 1000, 500
+MINUTE = 1.0
+"""Seconds in one of Slack's rate-limit minutes in this bench (60 in real life)."""
+FAKE_BURST = 1
+"""Calls the fake allows on top of a tier's minute (tests/fakes/slack_api.py)."""
 
 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
@@ -93,7 +100,11 @@ def _bare_app(base_url: str) -> web.Application:
     async def on_command(ack: Any) -> None:
         await ack(response_type="ephemeral", text="ok")
 
+    async def on_submit(ack: Any) -> None:
+        await ack()
+
     bolt.command("/reflectie")(on_command)
+    bolt.view_submission("reflectie.answer_form")(on_submit)
 
     async def handle(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await bolt.async_dispatch(await to_bolt_request(request)))
@@ -103,23 +114,24 @@ def _bare_app(base_url: str) -> web.Application:
     return app
 
 
-async def _latencies(app: web.Application, req: SlackRequests, text: str) -> list[float]:
-    out = []
-    async with TestClient(TestServer(app, host="127.0.0.1", port=0)) as http:
-        for n in range(ACKS + 20):
-            signed = req.command(text, user_id="UMGR", channel_id=f"C{n % TEAMS:05d}")
-            started = time.perf_counter()
-            response = await http.post(
-                "/slack/events", data=signed.body.encode(), headers=signed.headers
-            )
-            await response.read()
-            if n >= 20:  # warm-up: first requests pay for auth.test and imports
-                out.append((time.perf_counter() - started) * 1000)
-    return out
+def _seed_rosters(lc: Bot, teams: int, members: list[str]) -> None:
+    """Give every team a roster read recently (as join events keep it); setup only."""
+    with lc.store.atomic():
+        for i in range(teams):
+            actors = [Actor(platform="slack", user_id=u) for u in members]
+            lc.store.people.sync_roster(f"team-{i}", actors)
+            lc.store.directory.roster_synced(f"team-{i}", NOW)
 
 
-async def ack_latency(workdir: Path) -> list[tuple[str, str, str]]:
-    """Compare /reflectie acknowledgement latency with a bare slack-bolt app."""
+async def _post(http: TestClient[Any, Any], signed: SignedRequest) -> tuple[float, str]:
+    started = time.perf_counter()
+    response = await http.post("/slack/events", data=signed.body.encode(), headers=signed.headers)
+    body = await response.text()
+    return (time.perf_counter() - started) * 1000, body
+
+
+async def ack_latency(workdir: Path) -> list[Row]:
+    """/reflectie status acks, ours and bare slack-bolt's, interleaved one by one."""
     async with FakeSlackWebAPI(find_specs_dir()) as api:
         adapter = SlackAdapter(
             bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=0
@@ -128,158 +140,227 @@ async def ack_latency(workdir: Path) -> list[tuple[str, str, str]]:
         lc = make_bot(workdir / "ack.db", settings, ManualClock(NOW), {"slack": adapter})
         _seed(lc, TEAMS, ANSWERS)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
-        ours = await _latencies(build_server([adapter], lc.door), req, "status")
-        await adapter.drain()
-        bare = await _latencies(_bare_app(api.base_url), req, "status")
-    rows = []
-    for name, samples in (
-        ("bare slack-bolt AsyncApp", bare),
-        ("reflectiebot /reflectie status", ours),
-    ):
-        p50, p99 = _percentiles(samples)
-        rows.append((name, f"{p50:.1f} ms", f"{p99:.1f} ms"))
-    return rows
+        ours: list[float] = []
+        bare: list[float] = []
+        server = TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
+        bare_server = TestServer(_bare_app(api.base_url), host="127.0.0.1", port=0)
+        async with TestClient(server) as mine, TestClient(bare_server) as theirs:
+            for n in range(ACKS + 50):
+                channel = f"C{n % TEAMS:05d}"
+                signed = req.command("status", user_id="UMGR", channel_id=channel)
+                took, _ = await _post(mine, signed)
+                await adapter.drain()
+                took_bare, _ = await _post(
+                    theirs, req.command("status", user_id="UMGR", channel_id=channel)
+                )
+                if n >= 50:  # warm-up: imports, auth.test, first connections
+                    ours.append(took)
+                    bare.append(took_bare)
+        await adapter.pool.close()
+    (p50, p99), (b50, b99) = _percentiles(ours), _percentiles(bare)
+    data = f"{TEAMS:,} teams, {ANSWERS:,} answers, {ACKS:,} interleaved"
+    return [
+        Row(f"ack p50 /reflectie status ({data})", p50, "ms", b50, "bare slack-bolt"),
+        Row(f"ack p99 /reflectie status ({data})", p99, "ms", b99, "bare slack-bolt",
+            Goal("<=", 1.3)),
+    ]  # fmt: skip
 
 
-async def programme_round(workdir: Path, pace: float) -> tuple[str, ...]:
-    """Start a round in 1,000 channels at once against a fake enforcing 1 message/s/channel."""
-    async with FakeSlackWebAPI(find_specs_dir(), per_channel_interval=1.0) as api:
+async def submissions(workdir: Path) -> list[Row]:
+    """Answer submissions per second, ours (stored, committed) vs bare bolt acking them."""
+    people = [f"U{i:04d}" for i in range(SUBMISSIONS)]
+    async with FakeSlackWebAPI(find_specs_dir()) as api:
+        for user in [*people, "UMGR"]:
+            api.add_user(user, user)
+        api.add_channel("C00000", people)
+        adapter = SlackAdapter(
+            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, minute=MINUTE
+        )
+        settings = Settings(env="test", admins="slack:UMGR")
+        clock = ManualClock(NOW)
+        lc = make_bot(workdir / "submit.db", settings, clock, {"slack": adapter})
+        _seed(lc, 1, 0)
+        _seed_rosters(lc, 1, people)
+        req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
+        server = TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
+        bare_server = TestServer(_bare_app(api.base_url), host="127.0.0.1", port=0)
+        async with TestClient(server) as mine, TestClient(bare_server) as theirs:
+            await _post(mine, req.command("start", user_id="UMGR", channel_id="C00000"))
+            await adapter.drain()
+            rnd = lc.store.rounds.open_round_of("team-0")
+            assert rnd is not None
+            await _post(mine, req.button(rnd.id, user_id=people[0], channel_id="C00000"))
+            await adapter.drain()
+            view = dict(api.of("views.open")[-1].args["view"])
+            answers = answers_for(view)
+            signed = [req.view_submission(view, answers, user_id=u) for u in people]
+            bare_signed = [req.view_submission(view, answers, user_id=u) for u in people]
+            ours = bare = 0.0
+            for mine_req, bare_req in zip(signed, bare_signed, strict=True):
+                took, body = await _post(mine, mine_req)
+                assert '"update"' in body, body[:200]
+                ours += took
+                bare += (await _post(theirs, bare_req))[0]
+            await adapter.drain()
+            stored = lc.store.answers.answered_count(rnd.id)
+        await adapter.pool.close()
+    assert stored == SUBMISSIONS, stored
+    return [
+        Row(f"answer submissions per second ({SUBMISSIONS} people, one after another)",
+            SUBMISSIONS / (ours / 1000), "/s", SUBMISSIONS / (bare / 1000), "bare slack-bolt",
+            Goal(">=", 0.5)),
+        Row("counter updates (chat.update) for those submissions", len(api.of("chat.update")),
+            "calls", float(SUBMISSIONS), "one per submission"),
+    ]  # fmt: skip
+
+
+async def programme_round(workdir: Path) -> list[Row]:
+    """Open and close a round in 1,000 channels against Slack's tiers; acks while it opens."""
+    minute = MINUTE
+    async with FakeSlackWebAPI(
+        find_specs_dir(), per_channel_interval=POST_INTERVAL * minute / 60, tiers=True,
+        minute=minute,
+    ) as api:  # fmt: skip
         for user in ("U1", "U2", "U3", "UMGR"):
             api.add_user(user, user)
         for i in range(TEAMS):
             api.add_channel(f"C{i:05d}", ["U1", "U2", "U3"])
         clock = ManualClock(NOW)
         adapter = SlackAdapter(
-            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=pace
+            bot_token="xoxb-test",
+            signing_secret=SECRET,
+            base_url=api.base_url,
+            pace=POST_INTERVAL * minute / 60,
+            minute=minute,
         )
         settings = Settings(env="test", admins="slack:UMGR")
-        lc = make_bot(workdir / f"prog-{pace}.db", settings, clock, {"slack": adapter})
+        lc = make_bot(workdir / "prog.db", settings, clock, {"slack": adapter})
         _seed(lc, TEAMS, 0)
+        _seed_rosters(lc, TEAMS, ["U1", "U2", "U3"])
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
-        started = time.perf_counter()
-        async with TestClient(
-            TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
-        ) as http:
+        acks: list[float] = []
+        server = TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
+        async with TestClient(server) as http:
+            started = time.perf_counter()
             signed = req.command("start programma", user_id="UMGR", channel_id="C00000")
-            await http.post("/slack/events", data=signed.body.encode(), headers=signed.headers)
-            await adapter.drain()
-        # Retryable failures wait in the outbox; reconcile until it is empty.
-        while lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0):
-            clock.advance(timedelta(minutes=5))
+            await _post(http, signed)
+            opening = asyncio.ensure_future(adapter.drain())
+            n = 0
+            while not opening.done():
+                status = req.command("status", user_id="UMGR", channel_id=f"C{n % TEAMS:05d}")
+                acks.append((await _post(http, status))[0])
+                n += 1
+            await opening
+            while lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0):
+                clock.advance(timedelta(minutes=5))
+                await lc.reconcile(clock.now())
+            opened = time.perf_counter() - started
+            clock.set(NOW + timedelta(days=30))
             await lc.reconcile(clock.now())
-        opened = time.perf_counter() - started
-        clock.set(NOW + timedelta(days=30))
-        while due := lc.store.rounds.due_to_close(clock.now()):
-            for rnd in due:
-                await lc.close_round(rnd.id, clock.now())
-        total = time.perf_counter() - started
-        # The round message is the one top-level post per channel (the digest is threaded).
-        top: dict[str, int] = {}
-        for msg in api.messages.values():
-            if msg.thread_ts is None:
-                top[msg.channel] = top.get(msg.channel, 0) + 1
-        closed = sum(1 for m in api.messages.values() if m.thread_ts is None and m.updates)
-        per_channel: dict[str, int] = {}
-        for msg in api.messages.values():
-            if msg.channel.startswith("C"):
-                per_channel[msg.channel] = per_channel.get(msg.channel, 0) + 1
-        floor = max(n - 1 for n in per_channel.values())
-        lost = sum(1 for i in range(TEAMS) if top.get(f"C{i:05d}", 0) == 0)
-        duplicated = sum(n - 1 for n in top.values() if n > 1)
-        return (
-            f"pace {pace:.0f} s/channel" if pace else "no pacing",
-            str(TEAMS),
-            f"{opened:.1f} s",
-            f"{total:.1f} s",
-            f"{floor:.0f} s",
-            str(api.rate_limited),
-            str(lost),
-            str(duplicated),
-            str(closed),
-            str(len(api.violations)),
-        )
+            while lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0):
+                clock.advance(timedelta(minutes=5))
+                await lc.reconcile(clock.now())
+            total = time.perf_counter() - started
+        await adapter.pool.close()
+    top = api.top_posts()
+    lost = sum(1 for i in range(TEAMS) if top.get(f"C{i:05d}", 0) == 0)
+    duplicated = sum(n - 1 for n in top.values() if n > 1)
+    updated = sum(1 for m in api.messages.values() if m.thread_ts is None and m.updates)
+    # The floor: what Slack's limits allow for the calls the round needs at least, one post
+    # per channel to open (1/s per channel; no published workspace number) and one
+    # chat.update per channel to close (Tier 3), each tier a bucket of a minute's calls.
+    per_minute = TIER_PER_MINUTE[METHOD_TIER["chat.update"]]
+    floor = max(0, TEAMS - per_minute - FAKE_BURST) / (per_minute / minute)
+    _, p99 = _percentiles(acks) if acks else (0.0, 0.0)
+    calls = {m: len(api.of(m)) for m in ("chat.postMessage", "chat.update",
+                                          "conversations.members", "users.info")}  # fmt: skip
+    print(f"programme round: opened in {opened:.1f} s, closed at {total:.1f} s; calls {calls}; "
+          f"429s {api.rate_limited_by}; connections {len(api.connections)}; "
+          f"spec violations {len(api.violations)}; updated {updated}", flush=True)  # fmt: skip
+    scale = f"Slack's minute = {minute:g} s"
+    return [
+        Row(f"programme round, {TEAMS:,} channels opened and closed ({scale})", total, "s",
+            floor, "floor from Slack's limits", Goal("<=", 1.1)),
+        Row(f"  channels without the round post (of {TEAMS:,})", lost, "",
+            goal=Goal("<=", 0, "value")),
+        Row(f"  round posts duplicated (of {TEAMS:,})", duplicated, "",
+            goal=Goal("<=", 0, "value")),
+        Row("  429 answers from the fake during the round", api.rate_limited, "",
+            goal=Goal("<=", 0, "value")),
+        Row(f"ack p99 while the {TEAMS:,}-channel round opens ({len(acks)} acks)", p99, "ms",
+            goal=Goal("<=", 250, "value")),
+    ]  # fmt: skip
 
 
-async def burst(pace: float, channels: int = 200, each: int = 3) -> tuple[str, ...]:
-    """Post ``each`` messages to every channel at once, straight through the adapter."""
-    async with FakeSlackWebAPI(find_specs_dir(), per_channel_interval=1.0) as api:
-        adapter = SlackAdapter(
-            bot_token="xoxb-test", signing_secret=SECRET, base_url=api.base_url, pace=pace
-        )
-        msg = render("slack", "message", "nl", text="bericht")
-        failed = 0
-
-        async def channel(i: int) -> int:
-            ref = ConversationRef(platform="slack", external_id=f"C{i:05d}")
-            misses = 0
-            for _ in range(each):
-                try:
-                    await adapter.post(ref, msg)
-                except DeliveryError:
-                    misses += 1
-            return misses
-
-        started = time.perf_counter()
-        failed = sum(await asyncio.gather(*(channel(i) for i in range(channels))))
-        took = time.perf_counter() - started
-        return (
-            f"pace {pace:.0f} s/channel" if pace else "no pacing",
-            f"{channels} x {each}",
-            f"{took:.1f} s",
-            f"{each - 1} s",
-            str(api.rate_limited),
-            str(failed),
-            str(len(api.messages)),
-        )
+def _close_ms(lc: Bot, rounds: int) -> float:
+    """Median milliseconds of closing one round (the transaction: seal, queue update/digests)."""
+    now = NOW
+    opened = [lc.rounds.start_round(f"team-{i}", "start", None, now) for i in range(rounds)]
+    later = now + timedelta(days=10)
+    took = []
+    for rnd in opened:
+        began = time.perf_counter()
+        lc.rounds.lifecycle.close_round(rnd.id, later)
+        took.append((time.perf_counter() - began) * 1000)
+    return statistics.median(took)
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    line = "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |"
-    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
-    body = [
-        "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-        for r in rows
-    ]
-    return "\n".join([line, sep, *body])
+def closing(workdir: Path) -> list[Row]:
+    """Closing a round with 100,000 answers of other rounds stored vs an empty database."""
+    out = []
+    for name, answers in (("empty", 0), ("full", ANSWERS)):
+        lc = make_bot(workdir / f"close-{name}.db", Settings(env="test"), ManualClock(NOW), {})
+        _seed(lc, 200, answers)
+        _seed_rosters(lc, 200, ["U1", "U2", "U3"])
+        out.append(_close_ms(lc, 100))
+        lc.store.close()
+    empty, full = out
+    return [
+        Row(f"close one round, {ANSWERS:,} answers stored (median of 100)", full, "ms", empty,
+            "empty database", Goal("<=", 1.2)),
+    ]  # fmt: skip
 
 
-async def main() -> None:
-    """Run both benchmarks and print their tables."""
+def app_home(workdir: Path) -> list[Row]:
+    """App Home of a coach of one team, with 10,000 teams in the database vs 100."""
+    out = []
+    for teams in (100, 10_000):
+        lc = make_bot(workdir / f"home-{teams}.db", Settings(env="test"), ManualClock(NOW), {})
+        _seed(lc, teams, 0)
+        _seed_rosters(lc, teams, ["U1", "U2", "U3"])
+        coach = lc.store.people.upsert_member(Actor(platform="slack", user_id="U1"))
+        lc.store.people.grant(coach.id, "team", "team-7", RoleName.COACH)
+        event = HomeRequested(actor=Actor(platform="slack", user_id="U1"))
+        took = []
+        for _ in range(300):
+            began = time.perf_counter()
+            lc.door.home(event)
+            took.append((time.perf_counter() - began) * 1000)
+        out.append(statistics.median(took))
+        lc.store.close()
+    small, large = out
+    return [
+        Row("App Home, 10,000 teams (median of 300)", large, "ms", small, "100 teams",
+            Goal("<=", 1.2)),
+    ]  # fmt: skip
+
+
+async def run() -> list[Row]:
+    """Run the Slack benchmarks and return their rows."""
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        acks = await ack_latency(workdir)
-        print(
-            f"/reflectie ack latency ({ACKS} signed requests each; db: {TEAMS} teams, "
-            f"{ANSWERS:,} answers)"
-        )
-        print(_table(("app", "p50", "p99"), acks))
-        print()
-        rounds = [await programme_round(workdir, pace) for pace in (1.0, 0.0)]
-        print("programme-wide round to 1,000 channels (fake: 1 message/s/channel, 429 beyond)")
-        print(
-            _table(
-                (
-                    "outbound",
-                    "channels",
-                    "opened in",
-                    "closed in",
-                    "floor",
-                    "429s",
-                    "lost",
-                    "duplicated",
-                    "updated at close",
-                    "spec violations",
-                ),
-                rounds,
-            )
-        )
-        print()
-        bursts = [await burst(pace) for pace in (1.0, 0.0)]
-        print("burst: 3 messages to each of 200 channels at once (adapter only, no outbox)")
-        header = ("outbound", "messages", "took", "floor", "429s", "failed", "delivered")
-        print(_table(header, bursts))
+        rows = await ack_latency(workdir)
+        rows += await submissions(workdir)
+        rows += await programme_round(workdir)
+        rows += closing(workdir)
+        rows += app_home(workdir)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> list[Row]:
+    """Entry point of ``python -m bench --only slack``: run and return the rows."""
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    print(table(main()))

@@ -16,6 +16,7 @@ from bot.messages import (
     HomeRequested,
     Inbound,
     MemberJoined,
+    MemberLeft,
     Rendered,
     Reply,
 )
@@ -26,6 +27,7 @@ from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.changes import member_joined
 from bot.rounds.composer import round_message, route
+from bot.rounds.membership import apply_membership
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
 from prompts.catalog import command_word, has
@@ -52,6 +54,8 @@ class Interactions:
     def __init__(self, core: Core, rounds: RoundService | None = None):
         self.core = core
         self.rounds = rounds or RoundService(core)
+        # round id -> whether answers came in while its counter update was under way.
+        self._counting: dict[int, bool] = {}
 
     async def drain(self) -> None:
         """Wait until follow-up work started after a reply has finished."""
@@ -111,8 +115,13 @@ class Interactions:
             return self.answers(event)
         if isinstance(event, ConversationJoined):
             return self.joined(event)
-        if isinstance(event, MemberJoined):
-            return self.member_joined(event)
+        if isinstance(event, MemberJoined | MemberLeft):
+            # The roster (and the open round's) follows the conversation without asking the
+            # platform; a join may also offer the managers a round (issue 16).
+            apply_membership(self.core, event)
+            if isinstance(event, MemberJoined):
+                return self.member_joined(event)
+            return Reply()
         return self.home(event)
 
     def _locale(self, platform: str, user_id: str, fallback: str | None = None) -> str:
@@ -148,6 +157,7 @@ class Interactions:
         store = self.core.store
         with store.atomic():
             store.people.sync_roster(team_id, actors)
+            store.directory.roster_synced(team_id, self.core.clock.now())
             members = [m.id for m in store.people.team_members(team_id)]
             store.answers.set_round_members(round_id, members)
 
@@ -204,6 +214,23 @@ class Interactions:
         return reply
 
     async def _refresh_counter(self, round_id: int) -> None:
+        # Coalesced: while one update of a round's counter waits (chat.update is Tier 3, 50 a
+        # minute for the whole workspace), the answers that arrive make one more update after
+        # it, not one each. Runs on the event loop only, so the bookkeeping needs no lock.
+        if round_id in self._counting:
+            self._counting[round_id] = True
+            return
+        self._counting[round_id] = False
+        try:
+            while True:
+                await self._update_counter(round_id)
+                if not self._counting.get(round_id):
+                    return
+                self._counting[round_id] = False
+        finally:
+            self._counting.pop(round_id, None)
+
+    async def _update_counter(self, round_id: int) -> None:
         # The counter is re-derived from the database each time, so a lost or repeated
         # update cannot make it wrong; it is therefore not an outbox delivery.
         try:

@@ -116,6 +116,19 @@ class MemberJoined(BaseModel):
     conversation: ConversationRef
 
 
+class MemberLeft(BaseModel):
+    """Someone (not the bot) left a conversation: Slack ``member_left_channel``.
+
+    Attributes:
+        actor: The person who left.
+        conversation: The channel they left.
+    """
+
+    kind: Literal["member_left"] = "member_left"
+    actor: Actor
+    conversation: ConversationRef
+
+
 class HomeRequested(BaseModel):
     """A person opened the bot's home view (Slack App Home)."""
 
@@ -129,6 +142,7 @@ Inbound = (
     | AnswersSubmitted
     | ConversationJoined
     | MemberJoined
+    | MemberLeft
     | HomeRequested
 )
 

@@ -124,6 +124,8 @@ class Team(BaseModel):
     digest_audience: DigestAudience = DigestAudience.COACH
     suppression_threshold: int | None = None
     """None: the operator's default (``REFLECTIEBOT_SUPPRESSION_THRESHOLD``) applies."""
+    roster_synced_at: AwareDatetime | None = None
+    """When the roster was last read from the platform; join/leave events keep it current."""
 
 
 class Conversation(BaseModel):

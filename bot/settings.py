@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     extra_closed_days: str = ""
     suppression_threshold: int = Field(default=3, ge=1, le=50)
     retention_days: int = Field(default=365, ge=1)
+    roster_refresh_hours: int = Field(default=24, ge=1, le=24 * 30)
     teams_anonymous: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

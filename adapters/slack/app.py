@@ -15,6 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.http import SHARED, SessionPool
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
 from bot.background import Background
@@ -29,7 +30,7 @@ from bot.messages import (
     Reply,
 )
 from bot.ports import DbBusyError, DeliveryError, InteractionPort
-from prompts.render import message
+from prompts.render import message, render
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[None]]
@@ -54,8 +55,10 @@ class SlackAdapter(SlackOutbound):
         signing_secret: ``SLACK_SIGNING_SECRET``; requests without a valid signature get 401.
         app_token: ``SLACK_APP_TOKEN``; when given, events also arrive over Socket Mode.
         base_url: Web API base URL (a fake in dev/test; the settings refuse it in production).
-        pace: Minimum seconds between posts in one channel.
+        pace: Minimum seconds between posts in one channel (0: no pacing at all).
+        minute: Seconds in one of Slack's rate-limit minutes (shorter only in benchmarks).
         ack_budget: Seconds a slash command waits for the core before acknowledging.
+        pool: The keep-alive HTTP sessions the Web API calls use (the process's by default).
     """
 
     def __init__(
@@ -66,9 +69,12 @@ class SlackAdapter(SlackOutbound):
         app_token: str | None = None,
         base_url: str | None = None,
         pace: float = 1.0,
+        minute: float = 60.0,
         ack_budget: float = ACK_BUDGET,
+        pool: SessionPool | None = None,
     ):
-        super().__init__(make_client(bot_token, base_url), pace=pace)
+        self.pool = pool or SHARED
+        super().__init__(make_client(bot_token, base_url, self.pool), pace=pace, minute=minute)
         self._core: InteractionPort | None = None
         self.ack_budget = ack_budget
         self.app_token = app_token
@@ -91,6 +97,7 @@ class SlackAdapter(SlackOutbound):
         self.app.view_submission(tr.ANSWER_FORM)(self._on_submit)
         self.app.event("app_home_opened")(self._on_home)
         self.app.event("member_joined_channel")(self._on_joined)
+        self.app.event("member_left_channel")(self._on_left)
         self.app.error(self._on_error)
 
     # lifetime ----------------------------------------------------------------------------
@@ -136,6 +143,7 @@ class SlackAdapter(SlackOutbound):
         await self.drain()
         if self._socket:
             await self._socket.close_async()
+        await self.pool.close()
 
     def health(self) -> dict[str, Any]:
         """Slack is down for us after five Web API calls in a row that did not reach it."""
@@ -219,7 +227,7 @@ class SlackAdapter(SlackOutbound):
         if reply.public:
             await self._post_chunks(channel, reply.public, None)
         if reply.form and trigger:
-            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
+            await self._call("views.open", trigger_id=trigger, view=tr.view_payload(reply.form))
 
     async def _on_open_form(self, ack: Ack, body: dict[str, Any]) -> None:
         event = tr.read(tr.action_to_inbound, body)
@@ -236,7 +244,7 @@ class SlackAdapter(SlackOutbound):
         reply = await self.core.handle(event)
         if reply.form and trigger:
             # The trigger_id expires about 3 s after the click: open the modal right away.
-            await self.client.views_open(trigger_id=trigger, view=tr.view_payload(reply.form))
+            await self._call("views.open", trigger_id=trigger, view=tr.view_payload(reply.form))
         elif reply.message:
             await self._tell(event.actor, reply.message, response_url)
 
@@ -274,9 +282,13 @@ class SlackAdapter(SlackOutbound):
         if errors:
             await ack(response_action="errors", errors=tr.errors_to_slack(errors))
             return
-        await ack()
         if reply.message:
-            self._spawn(self._tell(event.actor, reply.message, None))
+            # The confirmation replaces the form in the modal the person is looking at: no
+            # direct message (conversations.open and chat.postMessage) for every answer.
+            saved = render(self.surface, "saved", event.actor.locale, text=reply.message.text)
+            await ack(response_action="update", view=tr.view_payload(saved))
+            return
+        await ack()
 
     async def _on_home(self, event: dict[str, Any]) -> None:
         inbound = tr.read(tr.home_to_inbound, event)
@@ -287,8 +299,8 @@ class SlackAdapter(SlackOutbound):
         reply = await self.core.handle(inbound)
         view = reply.form or reply.message
         if view is not None and (view.payload or {}).get("type") == "home":
-            await self.client.views_publish(
-                user_id=inbound.actor.user_id, view=tr.view_payload(view)
+            await self._call(
+                "views.publish", user_id=inbound.actor.user_id, view=tr.view_payload(view)
             )
 
     async def _on_joined(self, event: dict[str, Any], context: dict[str, Any]) -> None:
@@ -296,7 +308,18 @@ class SlackAdapter(SlackOutbound):
         if inbound is not None:
             self._spawn(self._joined(inbound))
 
+    async def _on_left(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        inbound = tr.read(tr.left_to_inbound, event, context.get("bot_user_id"))
+        if inbound is not None:
+            self._spawn(self.core.handle(inbound))
+
     async def _joined(self, inbound: ConversationJoined | MemberJoined) -> None:
+        if isinstance(inbound, MemberJoined):
+            # Bots and deactivated accounts are no team members (users.info, cached, Tier 4).
+            person = await self._user(inbound.actor.user_id)
+            if person is None:
+                return
+            inbound = MemberJoined(actor=person, conversation=inbound.conversation)
         # A newcomer gets no reply in the channel: the core tells the managers privately.
         reply = await self.core.handle(inbound)
         await self._show(reply, inbound.conversation.external_id, None)

@@ -12,7 +12,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.pacing import Pacer
+from adapters.http import SHARED, SessionPool
+from adapters.pacing import Budget, Pacer
+from adapters.slack.limits import POST_INTERVAL, per_minute
 from adapters.slack.translate import PLATFORM, actor, message_chunks
 from bot.backoff import Backoff
 from bot.messages import Actor, ConversationRef, Rendered
@@ -46,15 +48,38 @@ METADATA_TYPE = "reflectiebot_delivery"
 NO_SCOPE = {"missing_scope", "not_allowed_token_type", "no_permission"}
 
 
-def make_client(token: str, base_url: str | None = None) -> AsyncWebClient:
-    """Return a Web API client that does not retry by itself.
+class PooledWebClient(AsyncWebClient):
+    """An ``AsyncWebClient`` whose every call goes over the pool's keep-alive session."""
+
+    def __init__(self, *, pool: SessionPool, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.pool = pool
+
+    async def api_call(self, *args: Any, **kwargs: Any) -> Any:
+        """Bind the running loop's shared session, then call like ``AsyncWebClient``."""
+        self.session = self.pool.session()
+        return await super().api_call(*args, **kwargs)
+
+
+def make_client(
+    token: str, base_url: str | None = None, pool: SessionPool | None = None
+) -> AsyncWebClient:
+    """Return a Web API client that does not retry by itself, on the shared session.
 
     A post retried inside the SDK could arrive twice without the database knowing, and
     would hold later messages to the channel up; the core's outbox retries each delivery on
     its own timer, with the one backoff and the platform's Retry-After, instead.
+
+    Args:
+        token: The bot token.
+        base_url: The Web API base URL (a fake in dev/test).
+        pool: Where the keep-alive session comes from; the process's shared pool by default.
     """
-    return AsyncWebClient(
-        token=token, base_url=base_url or AsyncWebClient.BASE_URL, retry_handlers=[]
+    return PooledWebClient(
+        pool=pool or SHARED,
+        token=token,
+        base_url=base_url or AsyncWebClient.BASE_URL,
+        retry_handlers=[],
     )
 
 
@@ -88,7 +113,10 @@ class SlackOutbound:
 
     Args:
         client: The Web API client (with the SDK's rate-limit and server-error retry handlers).
-        pace: Minimum seconds between two posts in one channel (Slack allows about one).
+        pace: Minimum seconds between two posts in one channel (Slack allows about one);
+            0 turns all pacing off, the per-method tiers too (tests against a lenient fake).
+        minute: Seconds in one of Slack's rate-limit minutes (60; shorter only in a
+            benchmark whose fake runs Slack's clock faster).
         roster_ttl: Seconds a looked-up user (bot? deleted?) stays cached.
         continuation_retries: Attempts for the later parts of a message split in several;
             the first part has been posted, so giving up would leave half a message.
@@ -101,13 +129,16 @@ class SlackOutbound:
         self,
         client: AsyncWebClient,
         *,
-        pace: float = 1.0,
+        pace: float = POST_INTERVAL,
+        minute: float = 60.0,
         roster_ttl: float = 3600.0,
         continuation_retries: int = 3,
         backoff: Backoff | None = None,
     ):
         self.client = client
         self.pacer = Pacer(pace)
+        # Slack counts each method per app per workspace; one token is one workspace.
+        self.budget = Budget(per_minute() if pace > 0 else {}, minute=minute)
         self.backoff = backoff or Backoff()
         self.roster_ttl = roster_ttl
         self.continuation_retries = continuation_retries
@@ -117,11 +148,14 @@ class SlackOutbound:
         self.failing = 0  # Web API calls in a row that did not reach Slack
 
     async def _call(self, method: str, **kwargs: Any) -> dict[str, Any]:
+        await self.budget.wait(method)
         try:
             # The typed SDK methods pick the right HTTP verb and encoding for each method.
             response = await getattr(self.client, method.replace(".", "_"))(**kwargs)
         except Exception as exc:  # every failure becomes a DeliveryError
             error = delivery_error(exc)
+            if error.reason == "ratelimited" and error.retry_after:
+                self.budget.hold(method, error.retry_after)
             if error.reason.startswith("connection:") or error.reason.startswith("http_5"):
                 self.failing += 1
             log.warning("slack %s failed: %s", method, error.reason)

@@ -16,6 +16,7 @@ from bot.messages import (
     FormRequested,
     HomeRequested,
     MemberJoined,
+    MemberLeft,
     Rendered,
     token_round_id,
 )
@@ -240,6 +241,14 @@ def joined_to_inbound(
         actor=actor(str(inviter)) if inviter else None,
         conversation=conversation(str(event["channel"])),
     )
+
+
+def left_to_inbound(event: dict[str, Any], bot_user_id: str | None) -> MemberLeft | None:
+    """Map ``member_left_channel`` of a person (not the bot) to ``MemberLeft``."""
+    user = event.get("user")
+    if not bot_user_id or not user or user == bot_user_id or not event.get("channel"):
+        return None
+    return MemberLeft(actor=actor(str(user)), conversation=conversation(str(event["channel"])))
 
 
 def home_to_inbound(event: dict[str, Any]) -> HomeRequested | None:

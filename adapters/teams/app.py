@@ -264,7 +264,8 @@ class TeamsAdapter(TeamsOutbound):
         await self._show(Reply(public=reply.public), activity)
 
     async def _members_joined(self, activity: dict[str, Any]) -> None:
-        # The core decides what a newcomer means (an offer to the managers, privately).
+        # The core decides what a newcomer means (an offer to the managers, privately) and
+        # keeps the roster current with who joined and who left.
         try:
             if not await self._first(activity):
                 return
@@ -282,6 +283,8 @@ class TeamsAdapter(TeamsOutbound):
             ]
         for event in joined:
             await self.core.handle(event)
+        for gone in tr.members_left(activity):
+            await self.core.handle(gone)
 
     def _text(self, locale: str | None, key: str) -> Rendered:
         return message(self.surface, locale, key, cmd=command_word(tr.PLATFORM, locale))

@@ -16,6 +16,7 @@ from bot.messages import (
     ConversationRef,
     FormRequested,
     MemberJoined,
+    MemberLeft,
     Rendered,
     token_round_id,
 )
@@ -299,20 +300,33 @@ def bot_added(activity: dict[str, Any]) -> bool:
     return any(_str(_dict(m).get("id")) == bot_id for m in added) and bool(bot_id)
 
 
-def members_joined(activity: dict[str, Any]) -> list[MemberJoined]:
-    """Return the people (not the bot) a ``conversationUpdate`` says joined the conversation."""
+def _people(activity: dict[str, Any], field: str) -> list[Actor]:
     if activity.get("type") != "conversationUpdate":
         return []
     bot_id = _bot(activity)["id"]
-    joined = []
-    for member in activity.get("membersAdded") or []:
+    found = []
+    for member in activity.get(field) or []:
         member = _dict(member)
         aad, teams_id = _str(member.get("aadObjectId")), _str(member.get("id"))
-        if teams_id == bot_id or not _USER_ID.match(aad):
-            continue
-        who = person(aad, _str(member.get("name")) or None, None, teams_id, activity)
-        joined.append(MemberJoined(actor=who, conversation=conversation(activity)))
-    return joined
+        if teams_id != bot_id and _USER_ID.match(aad):
+            found.append(person(aad, _str(member.get("name")) or None, None, teams_id, activity))
+    return found
+
+
+def members_joined(activity: dict[str, Any]) -> list[MemberJoined]:
+    """Return the people (not the bot) a ``conversationUpdate`` says joined the conversation."""
+    ref = conversation(activity) if activity.get("membersAdded") else None
+    return [
+        MemberJoined(actor=a, conversation=ref) for a in _people(activity, "membersAdded") if ref
+    ]
+
+
+def members_left(activity: dict[str, Any]) -> list[MemberLeft]:
+    """Return the people (not the bot) a ``conversationUpdate`` says left the conversation."""
+    ref = conversation(activity) if activity.get("membersRemoved") else None
+    return [
+        MemberLeft(actor=a, conversation=ref) for a in _people(activity, "membersRemoved") if ref
+    ]
 
 
 def card(msg: Rendered) -> dict[str, Any]:

@@ -226,7 +226,12 @@ class Fanout:
         return personal_message(self.core, job.route, job.delivery, member)
 
     async def _refresh_roster(self, r: Route, ref: ConversationRef) -> None:
-        # Right before the post, so "0 of N" and the reminders count who is in the channel now.
+        # Right before the post, so "0 of N" and the reminders count who is in the channel now;
+        # a roster read recently and kept current by join/leave events is not read again.
+        synced = r.team.roster_synced_at
+        every = timedelta(hours=self.core.settings.roster_refresh_hours)
+        if synced is not None and self.core.clock.now() - synced < every:
+            return
         try:
             actors = await r.port.list_members(ref)
         except DeliveryError as exc:
@@ -243,6 +248,7 @@ class Fanout:
         store = self.core.store
         with store.atomic():
             store.people.sync_roster(r.team.id, actors)
+            store.directory.roster_synced(r.team.id, self.core.clock.now())
             members = [m.id for m in store.people.team_members(r.team.id)]
             store.answers.refresh_round_members(r.rnd.id, members)
 

@@ -109,6 +109,14 @@ class AnswerStore:
             )
             self.set_round_members(round_id, member_ids)
 
+    def drop_round_member(self, round_id: int, member_id: int) -> None:
+        """Take someone who left out of the round's roster, unless they answered it."""
+        self.db.execute(
+            "DELETE FROM round_member WHERE round_id = ? AND member_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM response_status s WHERE s.round_id = ? AND s.member_id = ?)",
+            [round_id, member_id, round_id, member_id],
+        )
+
     def is_round_member(self, round_id: int, member_id: int) -> bool:
         """Return whether a person was sent the round (or answered it)."""
         found = rows(

@@ -67,6 +67,10 @@ class Directory:
         row = self._one("SELECT * FROM team WHERE id = ?", [team_id])
         return Team.model_validate(row) if row else None
 
+    def roster_synced(self, team_id: str, now: datetime) -> None:
+        """Record that the team's roster was just read from the platform."""
+        self.db.execute("UPDATE team SET roster_synced_at = ? WHERE id = ?", [iso(now), team_id])
+
     def team_by_conversation(self, platform: str, external_id: str) -> Team | None:
         """Return the team that lives in a conversation."""
         row = self._one(

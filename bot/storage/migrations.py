@@ -322,6 +322,31 @@ def m016_exercises(db: Database) -> None:
 
 
 @migrations()
+def m012_hot_query_indexes(db: Database) -> None:
+    """Indexes for the queries that read by a column other than a key (found by EXPLAIN).
+
+    Also when each team's roster was last read from the platform.
+
+    A programme's teams, the people holding a role in a team or programme, the daily
+    retention of closed rounds (and the team events that point at them) and of the
+    redelivery ledger: without these each read every
+    row of a table that grows with use (``tests/integration/test_query_plans.py``).
+    """
+    db.execute("CREATE INDEX team_by_programme ON team(programme_id)")
+    # When the team's roster was last read from the platform (membership events keep it
+    # current in between), so a round opens without a Tier 4 call per team.
+    db.execute("ALTER TABLE team ADD COLUMN roster_synced_at TEXT")
+    db.execute("CREATE INDEX role_by_scope ON role(scope, scope_id, role)")
+    db.execute("CREATE INDEX inbound_event_by_time ON inbound_event(seen_at)")
+    # Deleting a round sets team_event.round_id to NULL (m016): found by index, not a scan.
+    db.execute("CREATE INDEX team_event_by_round ON team_event(round_id)")
+    db.execute(
+        "CREATE INDEX round_ended_by_close ON round(closes_at) "
+        "WHERE status IN ('closed', 'missed', 'cancelled')"
+    )
+
+
+@migrations()
 def m011_member_reference(db: Database) -> None:
     """Per person: how to reach them directly (Teams: service URL, tenant and chat id)."""
     db.execute("ALTER TABLE member ADD COLUMN reference_json TEXT NOT NULL DEFAULT '{}'")

@@ -122,7 +122,9 @@ class Outbox:
         if claimed_before is not None:
             sql += " AND claimed_at < ?"
             params.append(iso(claimed_before))
-        return [Delivery.model_validate(r) for r in rows(self.db, sql + " ORDER BY id", params)]
+        # Ordered as the partial index delivery_sending is, so only 'sending' rows are read.
+        order = " ORDER BY claimed_at, id"
+        return [Delivery.model_validate(r) for r in rows(self.db, sql + order, params)]
 
     def requeue(self, delivery_id: int, now: datetime) -> bool:
         """Put a delivery whose outcome is unknown back in line, to be sent again."""

@@ -71,6 +71,13 @@ class People:
             [team_id, member_id, self.new_pseudonym()],
         )
 
+    def leave_team(self, team_id: str, member_id: int) -> None:
+        """Mark a person as no longer in the team's conversation (pseudonym and answers kept)."""
+        self.db.execute(
+            "UPDATE team_member SET active = 0 WHERE team_id = ? AND member_id = ?",
+            [team_id, member_id],
+        )
+
     def sync_roster(self, team_id: str, actors: list[Actor]) -> list[Member]:
         """Make the team's active members exactly ``actors``; return them."""
         with write_transaction(self.db):
@@ -156,10 +163,13 @@ class People:
         """Return the teams where a person holds ``role`` directly or via the programme."""
         found = rows(
             self.db,
-            "SELECT DISTINCT t.* FROM team t JOIN role r ON r.member_id = ? AND r.role = ? AND "
-            "((r.scope = 'team' AND r.scope_id = t.id) OR (r.scope = 'programme' AND "
-            "r.scope_id = t.programme_id)) ORDER BY t.id",
-            [member_id, role.value],
+            # Two IN lists rather than a join with an OR: then each side is an index search
+            # (team id, team.programme_id) instead of a scan of every team.
+            "SELECT t.* FROM team t WHERE t.id IN (SELECT scope_id FROM role WHERE "
+            "member_id = ? AND role = ? AND scope = 'team') OR t.programme_id IN (SELECT "
+            "scope_id FROM role WHERE member_id = ? AND role = ? AND scope = 'programme') "
+            "ORDER BY t.id",
+            [member_id, role.value, member_id, role.value],
         )
         return [Team.model_validate(r) for r in found]
 

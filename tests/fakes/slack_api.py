@@ -13,6 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.slack.limits import per_minute
 from tests.fakes.block_kit import BlockKitChecker
 
 # The OpenAPI file is stale (2020): these parameters are required today but not marked there.
@@ -82,6 +83,11 @@ class FakeSlackWebAPI:
         specs_dir: The offline specs (required parameters and Block Kit limits).
         per_channel_interval: When set, a second chat.postMessage to one channel within this
             many seconds gets 429 with ``Retry-After``, as Slack does at about 1 message/s.
+        tiers: Enforce Slack's published tier of each method for this one workspace
+            (``adapters.slack.limits``, cited there): a token bucket per method holding a
+            minute's calls, refilled at the tier's rate; beyond it 429 with ``Retry-After``.
+        minute: Seconds in one of the workspace's rate-limit minutes (a benchmark runs
+            Slack's clock faster; the limits scale with it, and so must the client's).
     """
 
     def __init__(
@@ -90,8 +96,14 @@ class FakeSlackWebAPI:
         *,
         per_channel_interval: float | None = None,
         token: str | None = "xoxb-test",
+        tiers: bool = False,
+        minute: float = 60.0,
     ):
         self.required = _required_params(specs_dir)
+        self.tiers = per_minute() if tiers else {}
+        self.minute = minute
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self.rate_limited_by: dict[str, int] = {}
         self.blocks = BlockKitChecker(specs_dir)
         self.per_channel_interval = per_channel_interval
         self.token = token
@@ -104,6 +116,8 @@ class FakeSlackWebAPI:
         self.fail_next: list[tuple[str, int]] = []
         self.responses: list[dict[str, Any]] = []
         self.rate_limited = 0
+        # The client ends of the TCP connections the calls came over (keep-alive: few).
+        self.connections: set[object] = set()
         self.holds: dict[str, Hold] = {}
         # Whether the app was granted channels:history (conversations.history answers).
         self.history_scope = True
@@ -257,6 +271,8 @@ class FakeSlackWebAPI:
         args = await self._args(request)
         call = Call(method, args)
         self.calls.append(call)
+        if request.transport is not None:
+            self.connections.add(request.transport.get_extra_info("peername"))
         auth = request.headers.get("Authorization", "")
         # token=None plays a fake that accepts any token, as a dev/test stand-in may.
         if self.token is not None and (
@@ -279,6 +295,13 @@ class FakeSlackWebAPI:
                         {"Retry-After": retry_after},
                     )
                 return self._reply(call, {"ok": False, "error": "service_unavailable"}, 503)
+        limited = self._over_tier(method)
+        if limited is not None:
+            self.rate_limited += 1
+            self.rate_limited_by[method] = self.rate_limited_by.get(method, 0) + 1
+            return self._reply(
+                call, {"ok": False, "error": "ratelimited"}, 429, {"Retry-After": limited}
+            )
         for failing in list(self.fail_next):
             if failing[0] == method:
                 self.fail_next.remove(failing)
@@ -293,6 +316,22 @@ class FakeSlackWebAPI:
             self.violations.append(f"{method}: not implemented by the fake")
             return self._reply(call, {"ok": False, "error": "unknown_method"})
         return handler(call, args)
+
+    def _over_tier(self, method: str) -> str | None:
+        """Count a call against its method's bucket; return Retry-After when it is empty."""
+        allowed = self.tiers.get(method)
+        if not allowed:
+            return None
+        now, rate = time.monotonic(), allowed / self.minute
+        # One call of slack on top of the tier: a client pacing to the number exactly must
+        # never be refused for the milliseconds its request spent on the way.
+        tokens, then = self._buckets.get(method, (allowed + 1.0, now))
+        tokens = min(allowed + 1.0, tokens + (now - then) * rate)
+        if tokens < 1.0:
+            self._buckets[method] = (tokens, now)
+            return f"{(1.0 - tokens) / rate:.3f}"
+        self._buckets[method] = (tokens - 1.0, now)
+        return None
 
     def _ts(self) -> str:
         self._seq += 1

@@ -106,6 +106,7 @@ async def slack_world(specs_dir: Path) -> AsyncIterator[Slack]:
                 clock,
                 SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/"),
             )
+        await adapter.pool.close()
         lc.store.close()
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.messages import ConversationRef
+from bot.messages import Actor, ConversationRef
 from bot.storage.store import open_store
 from tests.fakes.serve_process import ServeProcess
 from tests.fakes.slack_api import FakeSlackWebAPI, Message
@@ -39,6 +39,12 @@ def _seed(db: Path) -> None:
             conv = store.directory.upsert_conversation(ref)
             now = datetime.now(UTC)
             store.directory.create_team(f"team-{i}", f"Team {i}", "prog", conv, "slack", now)
+            # Rosters known (from join events or an earlier round): the bot paces Slack's
+            # tiers for real here, and 300 roster reads would take three of Slack's minutes.
+            store.people.sync_roster(
+                f"team-{i}", [Actor(platform="slack", user_id=u) for u in MEMBERS]
+            )
+            store.directory.roster_synced(f"team-{i}", now)
     store.close()
 
 

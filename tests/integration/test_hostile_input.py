@@ -82,7 +82,7 @@ async def test_someone_who_joined_the_channel_after_the_round_opened_can_answer(
     status, body = await slack.send(
         slack.req.view_submission(view, answers_for(view), user_id="ULATE")
     )
-    assert (status, body) == (200, "")
+    assert status == 200 and json.loads(body)["response_action"] == "update", "saved"
     assert slack.lc.store.answers.answered_count(round_id) == 1
 
 
@@ -98,11 +98,12 @@ async def test_every_kind_of_request_sent_four_times_counts_once(slack: Slack) -
     assert len(slack.api.of("views.open")) == 1
     view = slack.last_view()
     submit = slack.req.view_submission(view, answers_for(view), user_id="U1")
-    for _ in range(4):
-        assert (await slack.send(submit))[0] == 200
+    acks = [await slack.send(submit) for _ in range(4)]
+    assert all(status == 200 for status, _ in acks)
     assert slack.lc.store.answers.answered_count(rnd.id) == 1
     assert len(slack.lc.store.answers.responses(rnd.id)) == len(answers_for(view))
-    assert len(slack.api.posts_to("DU1")) == 1, "one confirmation"
+    assert json.loads(acks[0][1])["response_action"] == "update", "confirmed in the modal"
+    assert not slack.api.posts_to("DU1"), "and not by direct message"
     home = {"type": "app_home_opened", "user": "U2", "channel": "DU2", "tab": "home"}
     joined = {"type": "member_joined_channel", "user": "UBOT", "channel": "C3", "inviter": "UMGR"}
     for event in (home, joined):

@@ -135,7 +135,8 @@ async def test_a_submission_while_locked_keeps_the_form_open_and_health_stays_fa
     )
     assert responses == 0, "refused while locked: nothing stored"
     again = await served.post(served.req.view_submission(view, _answers(view), user_id="U1"))
-    assert again.status == 200 and await again.text() == "", "saved once the lock is gone"
+    saved = json.loads(await again.text())
+    assert again.status == 200 and saved["response_action"] == "update", "saved once unlocked"
     assert await served.read(
         lambda: served.core.store.db.execute("SELECT COUNT(*) FROM response").fetchone()[0]
     ) == len(_answers(view))

@@ -20,7 +20,7 @@ async def answer_all(slack: Slack, texts: dict[str, str]) -> None:
         status, body = await slack.send(
             slack.req.view_submission(view, answers_for(view, text), user_id=user)
         )
-        assert (status, body) == (200, "")
+        assert status == 200 and json.loads(body)["response_action"] == "update"
 
 
 def reply_text(ack: dict[str, object]) -> str:

@@ -28,12 +28,16 @@ async def test_round_trip_from_command_to_coach_digest(slack: Slack) -> None:
     assert view["callback_id"] == "reflectie.answer_form"
     given = answers_for(view)
     status, body = await slack.send(slack.req.view_submission(view, given, user_id="U1"))
-    assert (status, body) == (200, "")
+    assert status == 200
+    saved = json.loads(body)
+    assert saved["response_action"] == "update", "the confirmation replaces the form"
+    assert saved["view"]["title"]["text"] == "Antwoorden opgeslagen"
+    assert api.blocks.view(saved["view"]) == []
     assert lc.store.answers.answered_count(rnd.id) == 1
     assert len(lc.store.answers.responses(rnd.id)) == len(given)
     assert api.messages[("C1", post.ts)].updates == 1
     assert "1 van 6" in json.dumps(api.messages[("C1", post.ts)].blocks)
-    assert api.posts_to("DU1"), "the confirmation arrives privately"
+    assert not api.posts_to("DU1") and not api.of("conversations.open"), "no direct message"
 
     await slack.send(slack.req.button(rnd.id, user_id="U1", channel_id="C1"))
     again = slack.last_view()

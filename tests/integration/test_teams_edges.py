@@ -201,3 +201,17 @@ async def test_a_newcomer_in_the_team_is_offered_to_the_managers_privately(teams
     offers = [p for p in teams.connector.personal_posts(MANAGER) if "Nina Nieuw" in p.text]
     assert len(offers) == 1 and "hercontract" in offers[0].text
     assert len(teams.connector.posts_to(CHANNEL)) == in_channel, "nothing is said in the channel"
+
+
+async def test_someone_removed_from_the_team_is_no_longer_asked(teams: Teams) -> None:
+    await teams.command("start")
+    rnd = teams.open_round()
+    before = teams.lc.store.answers.round_member_count(rnd.id)
+    removed = teams.act.member_added(CHANNEL, teams.person(MEMBERS[4]), teams.person(MANAGER))
+    removed["membersRemoved"] = removed.pop("membersAdded")
+    removed["channelData"]["eventType"] = "teamMemberRemoved"
+    assert (await teams.send(removed))[0] == 202
+    team = teams.lc.store.directory.team_by_conversation("teams", CHANNEL)
+    assert team is not None
+    active = {m.external_user_id for m in teams.lc.store.people.team_members(team.id)}
+    assert MEMBERS[4] not in active and len(active) == before - 1

@@ -48,6 +48,7 @@ def _contexts() -> dict[str, dict[str, object]]:
     return {
         "message": {"text": "Hallo"},
         "confirm": {"text": "Zeker?", "command": "stop ja", "button": "Ja, stop"},
+        "saved": {"text": "Opgeslagen <tot vrijdag>"},
         "round_open": {"round": _round()},
         "round_update": {"round": _round("closed")},
         "form": {"round": _round()},

@@ -75,6 +75,7 @@ def test_every_url_is_the_one_events_endpoint() -> None:
     assert set(m["settings"]["event_subscriptions"]["bot_events"]) == {
         "app_home_opened",
         "member_joined_channel",
+        "member_left_channel",
     }
     assert m["features"]["app_home"]["home_tab_enabled"] is True
 

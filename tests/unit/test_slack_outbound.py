@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.http import SHARED
 from adapters.slack.outbound import SlackOutbound, make_client
 from bot.messages import Actor, ConversationRef, Rendered
 from bot.ports import DeliveryError
@@ -23,6 +25,7 @@ async def api(specs_dir: Path) -> AsyncIterator[FakeSlackWebAPI]:
     async with FakeSlackWebAPI(specs_dir) as fake:
         fake.add_channel("C1", [])
         yield fake
+        await SHARED.close()
     assert fake.violations == []
 
 
@@ -120,3 +123,38 @@ async def test_roster_pages_and_leaves_out_bots_and_deleted(api: FakeSlackWebAPI
     with pytest.raises(DeliveryError) as raised:
         await out.list_members(ConversationRef(platform="slack", external_id="CNONE"))
     assert raised.value.reason == "channel_not_found"
+
+
+async def test_every_call_reuses_one_keep_alive_connection(api: FakeSlackWebAPI) -> None:
+    out = outbound(api)
+    for n in range(20):
+        await out.post(CHANNEL, text(f"bericht {n}"))
+    assert len(api.of("chat.postMessage")) == 20
+    assert len(api.connections) == 1, "no new connection (TLS handshake) per call"
+
+
+async def test_a_burst_of_one_method_is_paced_to_its_tier_not_refused(specs_dir: Path) -> None:
+    # Slack's minute run 100 times faster: Tier 3 (chat.update) is 50 calls per 0.6 s.
+    minute = 0.6
+    async with FakeSlackWebAPI(specs_dir, tiers=True, minute=minute) as api:
+        api.add_channel("C1", [])
+        out = SlackOutbound(make_client("xoxb-test", api.base_url), pace=0.001, minute=minute)
+        ts = await out.post(CHANNEL, text("telling"))
+        await asyncio.gather(*(out.update(CHANNEL, ts, text(f"{n} van 80")) for n in range(80)))
+        assert api.rate_limited == 0, "paced before the call, never refused"
+        assert api.messages[("C1", ts)].updates == 80
+
+
+async def test_an_unpaced_burst_beyond_the_tier_is_refused_with_retry_after(
+    specs_dir: Path,
+) -> None:
+    async with FakeSlackWebAPI(specs_dir, tiers=True, minute=60) as api:
+        api.add_channel("C1", [])
+        out = outbound(api)  # pace 0: no pacing at all
+        ts = await out.post(CHANNEL, text("telling"))
+        results = await asyncio.gather(
+            *(out.update(CHANNEL, ts, text(f"{n}")) for n in range(60)), return_exceptions=True
+        )
+        refused = [r for r in results if isinstance(r, DeliveryError)]
+        assert len(refused) == 60 - 51 and api.rate_limited_by == {"chat.update": 9}
+        assert all(r.reason == "ratelimited" and r.retry_after for r in refused)
