@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
@@ -148,6 +149,7 @@ class Member(BaseModel):
     external_user_id: str
     display_name: str | None = None
     locale: str | None = None
+    reference_json: str = "{}"
 
     def actor(self) -> Actor:
         """Return the neutral actor adapters address this person by."""
@@ -156,6 +158,7 @@ class Member(BaseModel):
             user_id=self.external_user_id,
             display_name=self.display_name,
             locale=self.locale,
+            reference=json.loads(self.reference_json or "{}"),
         )
 
 

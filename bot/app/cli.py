@@ -18,6 +18,7 @@ from bot.app.options import choose_format, cli_locale, existing_db, lang_option,
 from bot.app.prompts_cmd import prompts_app
 from bot.app.schedule_cmd import schedule_app
 from bot.app.serve import serve_command
+from bot.app.teams_package import teams_package_command
 from bot.settings import SettingsError, load_settings
 from prompts.catalog import t
 
@@ -33,6 +34,7 @@ app.command("serve")(serve_command)
 app.command("digest")(digest_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("teams-package")(teams_package_command)
 out = Console()
 EXPORT_FORMATS = ("json", "csv")
 

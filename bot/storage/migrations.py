@@ -344,3 +344,9 @@ def m012_hot_query_indexes(db: Database) -> None:
         "CREATE INDEX round_ended_by_close ON round(closes_at) "
         "WHERE status IN ('closed', 'missed', 'cancelled')"
     )
+
+
+@migrations()
+def m011_member_reference(db: Database) -> None:
+    """Per person: how to reach them directly (Teams: service URL, tenant and chat id)."""
+    db.execute("ALTER TABLE member ADD COLUMN reference_json TEXT NOT NULL DEFAULT '{}'")

@@ -37,13 +37,17 @@ class People:
 
     # members --------------------------------------------------------------------------
     def upsert_member(self, actor: Actor) -> Member:
-        """Store a person (name and locale refreshed when given) and return them."""
+        """Store a person (name, locale and direct reference refreshed when given)."""
+        ref_json = json.dumps(actor.reference, sort_keys=True)
         self.db.execute(
-            "INSERT INTO member (platform, external_user_id, display_name, locale) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, external_user_id) DO UPDATE SET "
+            "INSERT INTO member (platform, external_user_id, display_name, locale, "
+            "reference_json) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, external_user_id) DO UPDATE SET "
             "display_name = COALESCE(excluded.display_name, display_name), "
-            "locale = COALESCE(excluded.locale, locale)",
-            [actor.platform, actor.user_id, actor.display_name, actor.locale],
+            "locale = COALESCE(excluded.locale, locale), "
+            "reference_json = CASE WHEN excluded.reference_json = '{}' THEN reference_json "
+            "ELSE excluded.reference_json END",
+            [actor.platform, actor.user_id, actor.display_name, actor.locale, ref_json],
         )
         return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
 
