@@ -141,7 +141,7 @@ def forget(
         raise CliError("cli.bad_user", value=user)
     store = open_store(existing_db(db))
     try:
-        removed = store.people.forget_member(platform, user_id)
+        removed = store.subject.forget(platform, user_id)
     finally:
         store.close()
     if removed is None:

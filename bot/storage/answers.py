@@ -156,14 +156,15 @@ class AnswerStore:
         edit_key: str,
         answer_rows: list[dict[str, Any]],
         cleared: list[str],
-        answered_on: str,
+        answered_on: str | None,
     ) -> None:
         """Store or replace one person's answers, with their answer status, atomically.
 
         Each row has ``id``, ``question_id``, ``respondent``, ``value``,
         ``answered_at`` and ``edited_at``; an earlier row with the same edit key is replaced,
         and the person's answers to the ``cleared`` questions are removed. A late joiner
-        becomes a round member.
+        becomes a round member. ``answered_on`` is None in anonymous teams, whose answer
+        status keeps no day (it is deleted when the round closes anyway).
         """
         with write_transaction(self.db):
             for qid in [row["question_id"] for row in answer_rows] + cleared:

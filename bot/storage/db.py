@@ -41,6 +41,9 @@ def open_db(path: Path | str | None = None) -> Database:
             os.chmod(file, 0o600)
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
+    # Deleted personal data (a forgotten person, an expired round) is overwritten on disk,
+    # not left readable in free pages.
+    db.execute("PRAGMA secure_delete = ON")
     db.execute(f"PRAGMA busy_timeout = {DEFAULT_BUSY_MS}")
     migrations.apply(db)
     return db

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.storage.answers import AnswerStore
+from bot.storage.audit import AuditStore
 from bot.storage.batches import BatchStore
 from bot.storage.db import DEFAULT_BUSY_MS, open_db, write_transaction
 from bot.storage.directory import Directory
@@ -23,6 +24,7 @@ from bot.storage.people import People
 from bot.storage.retention import RetentionStore
 from bot.storage.rounds import RoundStore
 from bot.storage.stats import StatsStore
+from bot.storage.subject import SubjectStore
 
 
 @dataclass
@@ -40,6 +42,8 @@ class _Bound:
     instance: InstanceStore
     batches: BatchStore
     stats: StatsStore
+    audit: AuditStore
+    subject: SubjectStore
 
     @classmethod
     def on(cls, db: Database, seeded: random.Random | None = None) -> _Bound:
@@ -57,6 +61,8 @@ class _Bound:
             InstanceStore(db),
             BatchStore(db),
             StatsStore(db),
+            AuditStore(db),
+            SubjectStore(db),
         )
 
 
@@ -156,6 +162,16 @@ class Store:
     def stats(self) -> StatsStore:
         """Counts for monitoring."""
         return self._bound().stats
+
+    @property
+    def audit(self) -> AuditStore:
+        """The audit log: who did what, and when."""
+        return self._bound().audit
+
+    @property
+    def subject(self) -> SubjectStore:
+        """What is stored about one person, and forgetting them."""
+        return self._bound().subject
 
     # transactions --------------------------------------------------------------------------
     @contextmanager
