@@ -221,7 +221,8 @@ class AnswerStore:
         return rows(
             self.db,
             "SELECT t.id AS team, r.id AS round_id, r.phase, r.anonymity, q.question_id, "
-            "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale "
+            "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale, "
+            "t.suppression_threshold "
             "FROM response p JOIN round r ON r.id = p.round_id JOIN team t ON t.id = r.team_id "
             "JOIN round_question q ON q.round_id = p.round_id AND q.question_id = p.question_id "
             "ORDER BY t.id, r.opens_at, q.position, p.value",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
@@ -83,13 +84,30 @@ class SubjectStore:
             "audit": AuditStore(self.db).count_by(f"{platform}:{user_id}"),
         }
 
-    def forget(self, platform: str, user_id: str) -> dict[str, int] | None:
+    def answering(self, platform: str, user_id: str) -> list[tuple[int, int]]:
+        """Return ``(round_id, member_id)`` of the open rounds a person has answered."""
+        return [
+            (int(r["round_id"]), int(r["member_id"]))
+            for r in rows(
+                self.db,
+                "SELECT s.round_id, s.member_id FROM response_status s JOIN member m ON "
+                "m.id = s.member_id JOIN round r ON r.id = s.round_id WHERE m.platform = ? "
+                "AND m.external_user_id = ? AND r.status = 'open'",
+                [platform, user_id],
+            )
+        ]
+
+    def forget(
+        self, platform: str, user_id: str, edit_keys: Iterable[tuple[int, str]] = ()
+    ) -> dict[str, int] | None:
         """Erase everything that links data to a person; return what was removed.
 
         Answers stored under their id (named teams) or pseudonym (pseudonymous teams) are
         deleted; anonymous answers were never linked and stay. Their name, roles,
         memberships, posts to them and their personal conversation go; in the audit log
-        their id becomes ``forgotten``. None when the person is unknown.
+        their id becomes ``forgotten``. ``edit_keys`` (round id, key) are the keys that let
+        the person edit their answers to open rounds: they are cleared, so those answers
+        count but can no longer be found. None when the person is unknown.
         """
         member = self._member(platform, user_id)
         if member is None:
@@ -104,6 +122,11 @@ class SubjectStore:
                 "DELETE FROM response WHERE id IN (SELECT value FROM json_each(?))",
                 [json.dumps(linked)],
             ).rowcount
+            for round_id, key in edit_keys:
+                self.db.execute(
+                    "UPDATE response SET edit_key = NULL WHERE round_id = ? AND edit_key = ?",
+                    [round_id, key],
+                )
             roles = self.db.execute("DELETE FROM role WHERE member_id = ?", [mid]).rowcount
             self.db.execute("DELETE FROM response_status WHERE member_id = ?", [mid])
             self.db.execute("DELETE FROM round_member WHERE member_id = ?", [mid])
