@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=365, ge=1)
     teams_anonymous: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_alias("SLACK_BOT_TOKEN")

@@ -140,6 +140,8 @@ class DigestView(BaseModel):
         summary: What stands out, in a few sentences.
         withheld: Texts of the questions whose answers are not shown (too few answers).
         empty: Texts of the questions nobody answered.
+        kept_from: The first day whose rounds are still kept (retention), for the reader.
+        retention_days: The team's retention period in days.
     """
 
     round: RoundView
@@ -156,6 +158,8 @@ class DigestView(BaseModel):
     withheld: list[str] = Field(default_factory=list)
     empty: list[str] = Field(default_factory=list)
     kit: list[KitView] = Field(default_factory=list)
+    kept_from: str | None = None
+    retention_days: int | None = None
 
 
 class PhaseView(BaseModel):

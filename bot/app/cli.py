@@ -107,7 +107,7 @@ def export(
     ),
     lang: str | None = lang_option(),
 ) -> None:
-    """Write the answers to stdout as JSON records or CSV (anonymous teams' small groups withheld)."""
+    """Write the answers to stdout as JSON or CSV; anonymous teams' small groups withheld."""
     from bot.clock import SystemClock
     from bot.digests.export import write_export
     from bot.models import AuditAction

@@ -37,9 +37,7 @@ def audit_command(
     """Show who planned, started, stopped, changed, exported or forgot, and when."""
     locale = cli_locale(lang)
     chosen = choose_format(fmt, AUDIT_FORMATS)
-    start = (
-        datetime.combine(cli_date(since, "--since"), time.min, tzinfo=UTC) if since else None
-    )
+    start = datetime.combine(cli_date(since, "--since"), time.min, tzinfo=UTC) if since else None
     store = open_store(existing_db(db))
     try:
         entries = store.audit.entries(start)

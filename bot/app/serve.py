@@ -124,7 +124,7 @@ def serve(host: str | None = None, port: int | None = None, lang: str | None = N
         if settings.teams_enabled:
             typer.echo(t("serve.no_teams_adapter", locale), err=True)
         return NO_PLATFORM
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     lock = InstanceLock(Path(settings.db))
     try:
         lock.acquire()

@@ -76,7 +76,7 @@ class RoleCommand(BaseModel):
 
 
 class SettingsCommand(BaseModel):
-    """``instellingen [taal nl|en] [anonimiteit ...] [dagen N] [digest ...] [drempel N] [bewaartermijn N]``.
+    """``instellingen [taal ..] [anonimiteit ..] [dagen N] [digest ..] [drempel N] [bewaartermijn N]``.
 
     No changes means show.
     """

@@ -24,8 +24,8 @@ from bot.commands.models import (
 )
 from bot.commands.roles import Action
 from bot.commands.syntax import (
-    HELP,
     FORGET_ME,
+    HELP,
     MY_DATA,
     ParseError,
     parse_forget_me,

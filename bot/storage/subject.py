@@ -115,8 +115,7 @@ class SubjectStore:
         mid = member["id"]
         with write_transaction(self.db):
             linked = [
-                r["id"]
-                for r in rows(self.db, f"SELECT p.id {_LINKED}", [platform, user_id, mid])
+                r["id"] for r in rows(self.db, f"SELECT p.id {_LINKED}", [platform, user_id, mid])
             ]
             answers = self.db.execute(
                 "DELETE FROM response WHERE id IN (SELECT value FROM json_each(?))",
