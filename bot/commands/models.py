@@ -76,7 +76,7 @@ class RoleCommand(BaseModel):
 
 
 class SettingsCommand(BaseModel):
-    """``instellingen [taal ..] [anonimiteit ..] [dagen N] [digest ..] [drempel N] [bewaartermijn N]``.
+    """``instellingen`` with taal, anonimiteit, dagen, digest, drempel or bewaartermijn.
 
     No changes means show.
     """
