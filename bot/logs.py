@@ -7,6 +7,7 @@ import logging
 import re
 import traceback
 from datetime import UTC, datetime
+from typing import TextIO
 
 # Slack and Teams ids are safe to log; tokens are not. A token that slips into a message
 # (an SDK error quoting a request, say) is masked before it is written.
@@ -86,12 +87,17 @@ def formatter(log_format: str = "text") -> logging.Formatter:
     return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-def setup_logging(level: str = "INFO", log_format: str = "text") -> logging.Handler:
-    """Log to stderr through the privacy filter, as text or JSON lines; return the handler.
+def setup_logging(
+    level: str = "INFO", log_format: str = "text", stream: TextIO | None = None
+) -> logging.Handler:
+    """Log to ``stream`` (stderr) through the privacy filter, as text or JSON lines.
 
     Our loggers follow ``level``; the SDKs' loggers never go below WARNING, whatever it is.
+
+    Returns:
+        The handler, which replaced every other handler of the root logger.
     """
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(formatter(log_format))
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()

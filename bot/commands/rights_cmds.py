@@ -59,7 +59,8 @@ def my_data(ctx: CommandContext, command: MyDataCommand) -> Reply:
     actor = ctx.event.actor
     data = personal_data(ctx.core, actor.platform, actor.user_id)
     if data is None:
-        return ctx.reply(ctx.t("rights.data_none"))
+        # Not ok: nothing was disclosed, so there is nothing to audit (and no id to keep).
+        return ctx.reply(ctx.t("rights.data_none"), ok=False)
     return ctx.reply(*_data_lines(ctx, data))
 
 
@@ -73,5 +74,5 @@ def forget_me(ctx: CommandContext, command: ForgetMeCommand) -> Reply:
         )
     removed = forget_person(ctx.core.store, actor.platform, actor.user_id, ctx.now)
     if removed is None:
-        return ctx.reply(ctx.t("rights.data_none"))
+        return ctx.reply(ctx.t("rights.data_none"), ok=False)
     return ctx.reply(ctx.t("rights.forgotten", **removed), ctx.t("rights.not_recomputed"))
