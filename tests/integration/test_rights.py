@@ -5,6 +5,7 @@ from __future__ import annotations
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
 from bot.messages import Actor
+from bot.models import Round
 from bot.rounds.answering import record_answers
 from tests.conftest import make_team
 from tests.harness import Bot
@@ -13,7 +14,9 @@ from tests.integration.test_commands_flow import row_counts, say, text_of
 OWN_ANSWER = "Ik mis overleg met de gemeente"
 
 
-async def _answered(lc: Bot, console: ConsoleAdapter, clock: ManualClock, anonymity: str):
+async def _answered(
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock, anonymity: str
+) -> tuple[list[Actor], Round]:
     members = make_team(lc, console, anonymity=anonymity)
     rnd = await lc.start_round("wijk", "start", None, clock.now())
     text_q = next(
@@ -62,7 +65,7 @@ async def test_forget_me_asks_first_and_changes_nothing_until_confirmed(
 async def test_forget_me_yes_erases_name_links_and_says_digests_are_not_recomputed(
     lc: Bot, console: ConsoleAdapter, clock: ManualClock
 ) -> None:
-    members, rnd = await _answered(lc, console, clock, "named")
+    members, _ = await _answered(lc, console, clock, "named")
     done = await say(lc, members[0], "vergeet mij ja", channel="dm-p1", kind="personal")
     text = text_of(done)
     assert done.ok and "1 antwoord," in text and "niet opnieuw uit" in text
