@@ -28,6 +28,10 @@ ANSWER_COLUMNS = {
 PERSONAL_OR_MOMENT = ("respondent", "edit_key", "answered_at", "edited_at")
 
 
+def db_count(lc: Bot, sql: str) -> int:
+    return int(lc.store.db.execute(sql).fetchone()[0])
+
+
 def _answer_all(lc: Bot, rnd: Round, who: Actor, text: str, now: datetime) -> None:
     given = {}
     for q in lc.store.answers.round_questions(rnd.id):
@@ -49,6 +53,11 @@ async def test_after_an_anonymous_round_no_column_or_join_links_an_answer_to_a_p
     assert all(r["answered_on"] is None for r in lc.store.db.query("SELECT * FROM response_status"))
     # An edit is still possible while open, and keeps no moment either.
     _answer_all(lc, rnd, members[0], "tekst 0, herzien", clock.now())
+    assert rnd.remind_at is not None
+    clock.set(rnd.remind_at)
+    await lc.reconcile(clock.now())
+    reminded = "SELECT COUNT(*) FROM delivery WHERE purpose = 'remind' AND member_id != 0"
+    assert db_count(lc, reminded) == 2, "the two who had not answered were reminded"
     clock.set(rnd.closes_at)
     await lc.reconcile(clock.now())
     db = lc.store.db
@@ -74,6 +83,7 @@ async def test_after_an_anonymous_round_no_column_or_join_links_an_answer_to_a_p
     rows = list(db.query("SELECT * FROM response WHERE round_id = ?", [rnd.id]))
     assert rows and all(r[c] is None for r in rows for c in PERSONAL_OR_MOMENT)
     assert db["response_status"].count == 0, "the answer status went when the round closed"
+    assert db_count(lc, reminded) == 0, "so did who was reminded, which said the same"
     assert lc.store.rounds.secret(rnd.id) is None, "the edit keys cannot be recomputed"
     ids = {r["id"] for r in rows}
     for table in db.table_names():
