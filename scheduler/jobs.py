@@ -281,15 +281,12 @@ class Runner:
         return report
 
     async def retain(self) -> int | None:
-        """Delete what is past its retention period and reclaim the space; the daily job."""
+        """The daily job: delete what is past its retention period, reclaim the space."""
         try:
-            removed = await self._tracked(self._driver().retain(self.clock.now()))
-        except Exception as exc:
-            # Tomorrow's run tries again (and the hourly purge in reconcile goes on).
+            return await self._tracked(self._driver().retain(self.clock.now()))
+        except Exception as exc:  # tomorrow's run tries again; reconcile purges hourly
             log.error("retention failed: %s", type(exc).__name__)
             return None
-        log.info("retention: %s rows deleted", removed)
-        return removed
 
     async def wait_for_tick(self, timeout: float) -> bool:
         """Wait until a reconcile tick has completed; False on timeout."""

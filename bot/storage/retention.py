@@ -23,18 +23,6 @@ class RetentionStore:
     def __init__(self, db: Database):
         self.db = db
 
-    def purge_rounds_before(self, cutoff: datetime) -> int:
-        """Delete rounds that ended before ``cutoff`` with their questions, answers and posts.
-
-        The foreign keys cascade, so one statement removes every row a round owns.
-
-        Returns:
-            How many rounds were deleted.
-        """
-        return changed(
-            self.db, f"DELETE FROM round WHERE {_ENDED} AND closes_at < ?", [iso(cutoff)]
-        )
-
     def purge_rounds(self, now: datetime, default_days: int) -> int:
         """Delete each team's rounds that closed longer ago than its retention period.
 
