@@ -33,7 +33,7 @@ test: $(STAMP) $(if $(NPM),$(AXE))
 	$(BIN)/pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --out bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) reflectiebot-demo node_modules test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.console import ConsoleAdapter
+from bench._report import Goal, Row
 from bot.clock import ManualClock
 from bot.digests.compare import compare_view
 from bot.digests.report import team_report
@@ -68,7 +69,7 @@ async def build(path: Path, answers: int, seed: int) -> tuple[Bot, list[int]]:
                     {"id": str(uuid.uuid4()), "round_id": rnd.id, "question_id": q.question_id,
                      "value": value, "answered_at": clock.now().date().isoformat()}
                 )  # fmt: skip
-        store.db["response"].insert_all(rows, batch_size=5000)
+        store.db.table("response").insert_all(rows, batch_size=5000)
         clock.set(rnd.closes_at)
         lc.rounds.lifecycle.close_round(rnd.id, clock.now())
         clock.advance(timedelta(days=1))
@@ -86,8 +87,9 @@ def best(work: Callable[[], object], runs: int) -> float:
     return min(times)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> list[Row]:
     """Print the digest's cost next to the bare SQL aggregate's, for the same rounds."""
+    rows: list[Row] = []
     parser = argparse.ArgumentParser(prog="python -m bench.digest")
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
@@ -120,12 +122,23 @@ def main(argv: list[str] | None = None) -> None:
             ratio = digest_ms / sql_ms
             ok = "yes" if ratio <= GOAL else "NO"
             table.add_row(name, f"{sql_ms:.1f}", f"{digest_ms:.1f}", f"{ratio:.2f}×", ok)
+            rows.append(
+                Row(
+                    f"digest: {name}, {total:,} answers",
+                    digest_ms,
+                    "ms",
+                    sql_ms,
+                    "bare SQL",
+                    Goal("<=", GOAL),
+                )
+            )
         Console().print(table)
         Console().print(
             "The database counts the answers (GROUP BY on an index); the digest adds only work "
             "per distinct answer, so its cost follows the bare query as answers grow."
         )
         lc.store.close()
+    return rows
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from bot.messages import (
     FormRequested,
     HomeRequested,
     Inbound,
+    MemberJoined,
     Rendered,
     Reply,
 )
@@ -23,6 +24,7 @@ from bot.ports import ChatPort, DbBusyError
 from bot.presenters.rounds import round_view
 from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
+from bot.rounds.changes import member_joined
 from bot.rounds.composer import round_message, route
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
@@ -109,6 +111,8 @@ class Interactions:
             return self.answers(event)
         if isinstance(event, ConversationJoined):
             return self.joined(event)
+        if isinstance(event, MemberJoined):
+            return self.member_joined(event)
         return self.home(event)
 
     def _locale(self, platform: str, user_id: str, fallback: str | None = None) -> str:
@@ -232,6 +236,22 @@ class Interactions:
         surface = core.surface(event.conversation.platform)
         cmd = command_word(event.conversation.platform, locale)
         return Reply(public=message(surface, locale, "team.welcome", cmd=cmd))
+
+    def member_joined(self, event: MemberJoined) -> Reply:
+        """Note a newcomer in a team's channel; after the start, offer the managers a round.
+
+        Nothing is said in the channel: the offer goes privately to the managers, after this
+        returns, through the outbox.
+        """
+        core = self.core
+        conv = event.conversation
+        team = core.store.directory.team_by_conversation(conv.platform, conv.external_id)
+        if team is None:
+            return Reply()
+        now = core.clock.now()
+        if member_joined(core, team, event.actor, now):
+            core.background.spawn(self.rounds.deliver(now))
+        return Reply()
 
     def home(self, event: HomeRequested) -> Reply:
         """Return a person's overview: open rounds in their teams, and teams they lead."""

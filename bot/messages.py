@@ -101,6 +101,19 @@ class ConversationJoined(BaseModel):
     conversation: ConversationRef
 
 
+class MemberJoined(BaseModel):
+    """Someone (not the bot) joined a conversation: Slack ``member_joined_channel``.
+
+    Attributes:
+        actor: The person who joined.
+        conversation: The channel they joined.
+    """
+
+    kind: Literal["member_joined"] = "member_joined"
+    actor: Actor
+    conversation: ConversationRef
+
+
 class HomeRequested(BaseModel):
     """A person opened the bot's home view (Slack App Home)."""
 
@@ -108,7 +121,14 @@ class HomeRequested(BaseModel):
     actor: Actor
 
 
-Inbound = CommandInvoked | FormRequested | AnswersSubmitted | ConversationJoined | HomeRequested
+Inbound = (
+    CommandInvoked
+    | FormRequested
+    | AnswersSubmitted
+    | ConversationJoined
+    | MemberJoined
+    | HomeRequested
+)
 
 
 class Reply(BaseModel):

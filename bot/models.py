@@ -56,6 +56,8 @@ class Purpose(StrEnum):
     MISSED = "missed"
     GONE = "gone"
     FAILED = "failed"
+    JOINED = "joined"
+    """Someone joined the team's channel: the managers are offered a re-contracting round."""
 
 
 class DeliveryStatus(StrEnum):
@@ -81,6 +83,13 @@ class DigestAudience(StrEnum):
 
     COACH = "coach"
     TEAM = "team"
+
+
+class TeamEventKind(StrEnum):
+    """What changed in a team, as its timeline records it."""
+
+    JOINED = "joined"
+    TASK_CHANGED = "task_changed"
 
 
 class RoleName(StrEnum):
@@ -193,6 +202,45 @@ class Round(BaseModel):
     status: RoundStatus
     anonymity: Anonymity = Anonymity.ANONYMOUS
     message_id: str | None = None
+    step: int | None = None
+    """The step of a multi-step exercise this round asks (1 is the first); None otherwise."""
+
+
+class TeamEvent(BaseModel):
+    """A change in a team on its timeline: someone joined, or the task changed."""
+
+    id: int
+    team_id: str
+    kind: TeamEventKind
+    at: AwareDatetime
+    member_id: int | None = None
+    note: str | None = None
+    round_id: int | None = None
+
+
+class AgreementItem(BaseModel):
+    """One question of an exercise's outcome and what the team said to it, in both languages.
+
+    Attributes:
+        question: The question as it was asked.
+        values: What came out: the texts given, or the most chosen options.
+        withheld: Too few answers in an anonymous team to show them.
+    """
+
+    question: Text
+    values: list[Text] = []
+    withheld: bool = False
+
+
+class Agreement(BaseModel):
+    """What a team agreed in an exercise: the outcome of its last step."""
+
+    id: int
+    team_id: str
+    exercise: str
+    round_id: int | None = None
+    created_at: AwareDatetime
+    items: list[AgreementItem]
 
 
 class RoundQuestion(Answerable):

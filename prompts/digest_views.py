@@ -130,6 +130,13 @@ class KitView(BaseModel):
     source: SourceView | None = None
 
 
+class AgreementView(BaseModel):
+    """One agreement of the team: its exercise and date, and a line per question."""
+
+    title: str
+    lines: list[str] = Field(default_factory=list)
+
+
 class DigestView(BaseModel):
     """The digest of one closed round.
 
@@ -158,6 +165,10 @@ class DigestView(BaseModel):
     withheld: list[str] = Field(default_factory=list)
     empty: list[str] = Field(default_factory=list)
     kit: list[KitView] = Field(default_factory=list)
+    agreements: list[AgreementView] = Field(default_factory=list)
+    """What the team agreed in its exercises, up to this round."""
+    timeline: list[str] = Field(default_factory=list)
+    """Changes in the team up to this round: who joined, when the task changed."""
     kept_from: str | None = None
     retention_days: int | None = None
 

@@ -249,6 +249,11 @@ def _parse_sets(
                 problems.append(f"sets.yaml {section}.{set_id}: unknown question {qid}")
         if len(set(rs.question_ids())) != len(rs.question_ids()):
             problems.append(f"sets.yaml {section}.{set_id}: a question is asked twice")
+        problems += [
+            f"sets.yaml {section}.{set_id}: agreement question {qid} is not asked in it"
+            for qid in rs.agreement
+            if qid not in rs.question_ids()
+        ]
         result[set_id] = rs
     return result
 

@@ -138,6 +138,12 @@ class RoundSet(BaseModel):
     source: Source | None = None
     recap: bool = False
     """Show the team its aggregated start answers to repeated questions before asking again."""
+    agreement: list[str] = Field(default_factory=list)
+    """An exercise's questions whose answers form what the team agreed (default: the last step)."""
+
+    def agreement_ids(self) -> list[str]:
+        """Return the questions whose outcome is kept as the team's agreement."""
+        return self.agreement or list(self.steps[-1].questions)
 
     def question_ids(self) -> list[str]:
         """Return all question ids in the order they are asked."""

@@ -37,6 +37,7 @@ class RoundView(BaseModel):
         closes_local: Closing moment in the team's zone, formatted for the reader.
         rate: Response percentage, shown once the round has closed.
         recap: Aggregated earlier answers shown before asking again (may be empty).
+        earlier: In a later step of an exercise: what the steps before it produced.
     """
 
     id: int
@@ -53,6 +54,15 @@ class RoundView(BaseModel):
     rate: int | None = None
     questions: list[QuestionView] = Field(default_factory=list)
     recap: list[str] = Field(default_factory=list)
+    step: str | None = None
+    """``stap 2 van 3`` in a multi-step exercise."""
+    earlier: list[str] = Field(default_factory=list)
+    """What the exercise's earlier steps produced, aggregated as the digest would."""
+    agreements_header: str | None = None
+    agreements: list[str] = Field(default_factory=list)
+    """The team's agreements, quoted back at a fresh-up or wrap-up."""
+    notes: list[str] = Field(default_factory=list)
+    """Why the round was opened (the task change in the manager's words)."""
     max_text: int = MAX_TEXT
     form_token: str = ""
 

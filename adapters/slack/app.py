@@ -24,6 +24,7 @@ from bot.messages import (
     ConversationJoined,
     FormRequested,
     HomeRequested,
+    MemberJoined,
     Rendered,
     Reply,
 )
@@ -295,7 +296,8 @@ class SlackAdapter(SlackOutbound):
         if inbound is not None:
             self._spawn(self._joined(inbound))
 
-    async def _joined(self, inbound: ConversationJoined) -> None:
+    async def _joined(self, inbound: ConversationJoined | MemberJoined) -> None:
+        # A newcomer gets no reply in the channel: the core tells the managers privately.
         reply = await self.core.handle(inbound)
         await self._show(reply, inbound.conversation.external_id, None)
 

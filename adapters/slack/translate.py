@@ -15,6 +15,7 @@ from bot.messages import (
     ConversationRef,
     FormRequested,
     HomeRequested,
+    MemberJoined,
     Rendered,
     token_round_id,
 )
@@ -221,10 +222,19 @@ def errors_to_slack(errors: dict[str, str]) -> dict[str, str]:
     return {f"{BLOCK_PREFIX}{qid}": text for qid, text in errors.items()}
 
 
-def joined_to_inbound(event: dict[str, Any], bot_user_id: str | None) -> ConversationJoined | None:
-    """Map ``member_joined_channel`` to ``ConversationJoined`` when the bot itself joined."""
-    if not bot_user_id or event.get("user") != bot_user_id:
+def joined_to_inbound(
+    event: dict[str, Any], bot_user_id: str | None
+) -> ConversationJoined | MemberJoined | None:
+    """Map ``member_joined_channel``: ``ConversationJoined`` when the bot itself joined,
+    ``MemberJoined`` when someone else did (the core decides what that means)."""
+    user = event.get("user")
+    # Without the bot's own id a join cannot be told apart from the bot's: ignore it.
+    if not bot_user_id or not user or not event.get("channel"):
         return None
+    if user != bot_user_id:
+        return MemberJoined(
+            actor=actor(str(user)), conversation=conversation(str(event["channel"]))
+        )
     inviter = event.get("inviter")
     return ConversationJoined(
         actor=actor(str(inviter)) if inviter else None,

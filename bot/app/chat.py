@@ -20,7 +20,7 @@ from bot.clock import ManualClock
 from bot.commands.syntax import CONFIRM
 from bot.core import Core
 from bot.interactions import Interactions
-from bot.messages import Actor, CommandInvoked, ConversationRef
+from bot.messages import Actor, CommandInvoked, ConversationRef, MemberJoined
 from bot.settings import load_settings
 from bot.storage.directory import conversation_ref
 from bot.storage.store import Store, open_store
@@ -255,6 +255,19 @@ async def _handle(session: ChatSession, line: str) -> bool:
         clock.advance(delta)
         await session.door.rounds.reconcile(clock.now())
         session.say("now", when=clock.now().isoformat(timespec="minutes"))
+    elif word in (":erbij", ":join"):
+        who = session.find(rest) or (
+            Actor(platform="console", user_id=rest.strip().lower(), display_name=rest.strip())
+            if rest.strip().isalpha()
+            else None
+        )
+        if who is None:
+            session.say("unknown_person", name=rest.strip(), people=", ".join(session.actors))
+            return True
+        session.actors.setdefault(who.user_id, who)
+        session.say("joined", name=who.display_name or who.user_id, room=session.room.name)
+        await session.door.handle(MemberJoined(actor=who, conversation=session.room))
+        await session.door.drain()
     elif word in (":antwoord", ":answer"):
         team = core.store.directory.team_by_conversation("console", session.room.external_id)
         rnd = core.store.rounds.open_round_of(team.id) if team else None

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app.failures import ReflectiebotGroup, friendly
+from bot.app.ics_cmd import ics_command
 from bot.app.options import LANG_HELP, choose_format, cli_date, cli_locale
 from bot.settings import load_settings
 from prompts.catalog import t
@@ -119,3 +120,6 @@ def preview(
         typer.echo(json.dumps(rounds_json(rounds, calendar), indent=2, ensure_ascii=False))
     else:
         Console().print(_table(rounds, calendar, days, locale))
+
+
+schedule_app.command("ics")(ics_command)

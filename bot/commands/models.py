@@ -103,6 +103,29 @@ class SettingsCommand(BaseModel):
         return {k: v for k, v in fields.items() if v is not None}
 
 
+class NextCommand(BaseModel):
+    """``volgende``: close the open step of the team's exercise and open the next one."""
+
+    name: Literal["next"] = "next"
+
+
+class AgreementsCommand(BaseModel):
+    """``afspraken``: what the team agreed in its exercises."""
+
+    name: Literal["agreements"] = "agreements"
+
+
+class ChangeCommand(BaseModel):
+    """``wijziging <korte omschrijving>``: the task changed; record it and open the re-check.
+
+    Attributes:
+        note: What changed, in the manager's words (kept on the team's timeline).
+    """
+
+    name: Literal["change"] = "change"
+    note: str = Field(min_length=1, max_length=300)
+
+
 class MyDataCommand(BaseModel):
     """``mijn gegevens`` / ``my data``: everything stored about the person, privately."""
 
@@ -129,6 +152,9 @@ Command = (
     | StopCommand
     | RoleCommand
     | SettingsCommand
+    | NextCommand
+    | AgreementsCommand
+    | ChangeCommand
     | MyDataCommand
     | ForgetMeCommand
 )

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.commands.context import CommandContext, moment, round_title
 from bot.models import RoundStatus, Team
+from bot.presenters.rounds import set_title
+from bot.rounds.exercises import current_step
 from prompts.catalog import t
 from prompts.schedule_text import describe_diff, phase_label
 from scheduler.planner import PlanDiff
@@ -25,10 +27,14 @@ def help_lines(ctx: CommandContext) -> list[str]:
         "my_data",
         "forget_me",
         "digest",
+        "agreements",
+        "next",
         "managers",
         "plan",
         "start",
+        "exercise",
         "programme",
+        "task_change",
         "stop",
         "role",
         "change",
@@ -54,6 +60,17 @@ def status_lines(ctx: CommandContext, team: Team) -> list[str]:
                 answered=answered,
                 total=total,
                 closes=moment(ctx, team, rnd.closes_at),
+            )
+        )
+    running = current_step(ctx.core, team)
+    if running is not None:
+        steps = len(ctx.core.library.round_set(running.set_id or "").steps)
+        lines.append(
+            ctx.t(
+                "status.exercise",
+                title=set_title(ctx.core, running.set_id or "", ctx.locale),
+                step=t("exercise.step", ctx.locale, step=running.step, steps=steps),
+                open=running.status is RoundStatus.OPEN,
             )
         )
     planned = [r for r in store.rounds.rounds_of(team.id) if r.status is RoundStatus.PLANNED]
@@ -109,7 +126,8 @@ def plan_lines(ctx: CommandContext, team: Team, diff: PlanDiff) -> list[str]:
     lines += [text for _, text in sorted(rows, key=lambda row: row[0])]
     if diff.moved or diff.cancelled or diff.kept or diff.unchanged:
         lines += [ctx.t("plan.changes"), *describe_diff(diff, ctx.locale, zone)]
-    return [*lines, ctx.t("plan.footer")]
+    # Slack and Teams cannot take a file in a command's reply: the operator exports it.
+    return [*lines, ctx.t("plan.footer"), ctx.t("plan.calendar", team=team.id, url=None)]
 
 
 def settings_lines(ctx: CommandContext, team: Team, *, changed: bool) -> list[str]:

@@ -45,6 +45,10 @@ class Action(Enum):
     PLAN = ("plan", Audience.MANAGERS, True)
     GRANT_ROLE = ("grant_role", Audience.MANAGERS, False)
     CHANGE_SETTINGS = ("change_settings", Audience.MANAGERS, False)
+    # Whoever facilitates the exercise moves it on: the manager, or the team's coach.
+    NEXT_STEP = ("next_step", Audience.COACHES, False)
+    AGREEMENTS = ("agreements", Audience.EVERYONE, False)
+    TASK_CHANGE = ("task_change", Audience.MANAGERS, False)
     # A team manager must not reach into the other teams of the programme.
     START_PROGRAMME = ("start_programme", Audience.PROGRAMME_MANAGERS, True)
 

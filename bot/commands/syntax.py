@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.commands.models import (
+    ChangeCommand,
     ForgetMeCommand,
     MyDataCommand,
     PlanCommand,
@@ -27,6 +28,10 @@ PHASES |= dict.fromkeys(("afronding", "wrapup", "wrap-up"), Phase.WRAPUP)
 PROGRAMME = {"programma", "programme", "program"}
 THEME = {"thema", "theme"}
 EXERCISE = {"oefening", "exercise"}
+# Rounds for when the team changes, by the words people use for them.
+CHANGE_ROUNDS = {**dict.fromkeys(("hercontract", "hercontracteren", "recontract"), "hercontract")}
+CHANGE_ROUNDS |= dict.fromkeys(("taakwijziging", "herijking", "task-change"), "taakwijziging")
+MAX_NOTE = 300
 ROLES = {"manager": RoleName.MANAGER, "coach": RoleName.COACH}
 ROLES |= dict.fromkeys(("lid", "teamlid", "member"), RoleName.MEMBER)
 REVOKE = {"weg", "af", "intrekken", "verwijder", "remove", "revoke"}
@@ -105,6 +110,8 @@ def parse_start(words: list[str], library: Library) -> StartCommand:
         return StartCommand(programme=programme)
     if len(rest) == 1 and rest[0] in PHASES:
         return StartCommand(set_id=PHASES[rest[0]].value, programme=programme)
+    if len(rest) == 1 and rest[0] in CHANGE_ROUNDS and CHANGE_ROUNDS[rest[0]] in library.rounds:
+        return StartCommand(set_id=CHANGE_ROUNDS[rest[0]], programme=programme)
     if len(rest) == 2 and rest[0] in THEME:
         if rest[1] not in library.themes:
             raise ParseError(
@@ -122,6 +129,20 @@ def parse_start(words: list[str], library: Library) -> StartCommand:
     if len(rest) == 1 and rest[0] in library.exercises:
         return StartCommand(set_id=f"exercise:{rest[0]}", programme=programme)
     raise ParseError("commands.start.unknown", word=" ".join(rest), themes=sorted(library.themes))
+
+
+def parse_change(words: list[str]) -> ChangeCommand:
+    """Read ``wijziging <korte omschrijving>``: the description is kept as typed.
+
+    Raises:
+        ParseError: ``commands.task_change.missing`` or ``commands.task_change.too_long``.
+    """
+    note = " ".join(" ".join(words).split())
+    if not note:
+        raise ParseError("commands.task_change.missing")
+    if len(note) > MAX_NOTE:
+        raise ParseError("commands.task_change.too_long", max=MAX_NOTE)
+    return ChangeCommand(note=note)
 
 
 def parse_stop(words: list[str]) -> StopCommand:

@@ -8,13 +8,16 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from bot.commands import rights_cmds, round_cmds, team_cmds
+from bot.commands import change_cmds, rights_cmds, round_cmds, team_cmds
 from bot.commands.context import CommandContext
 from bot.commands.models import (
+    AgreementsCommand,
+    ChangeCommand,
     DigestCommand,
     ForgetMeCommand,
     HelpCommand,
     MyDataCommand,
+    NextCommand,
     PlanCommand,
     RoleCommand,
     SettingsCommand,
@@ -28,6 +31,7 @@ from bot.commands.syntax import (
     HELP,
     MY_DATA,
     ParseError,
+    parse_change,
     parse_forget_me,
     parse_my_data,
     parse_plan,
@@ -64,12 +68,14 @@ class CommandSpec(Generic[C]):
         handle: Runs the command and returns the reply. Handlers only read and write the
             database (and queue deliveries); they never wait on a platform, so they are plain
             functions that the core can run wherever its database lives.
+        raw: The arguments keep their punctuation (a description in the person's words).
     """
 
     words: tuple[str, ...]
     parse: Callable[[list[str], Library], C]
     action: Callable[[C], Action]
     handle: Callable[[CommandContext, C], Reply]
+    raw: bool = False
 
     def bind(self, args: list[str], library: Library) -> Bound:
         """Parse the arguments and tie the command to its handler (raises ``ParseError``)."""
@@ -163,6 +169,25 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         lambda c: Action.CHANGE_SETTINGS if c.changes else Action.SHOW_SETTINGS,
         team_cmds.settings,
     ),
+    CommandSpec[NextCommand](
+        ("volgende", "next", "verder"),
+        _plain(NextCommand, "volgende"),
+        _always(Action.NEXT_STEP),
+        change_cmds.next_,
+    ),
+    CommandSpec[AgreementsCommand](
+        ("afspraken", "agreements", "afspraak", "agreement"),
+        _plain(AgreementsCommand, "afspraken"),
+        _always(Action.AGREEMENTS),
+        change_cmds.agreements,
+    ),
+    CommandSpec[ChangeCommand](
+        ("wijziging", "change", "taakwijziging"),
+        lambda args, library: parse_change(args),
+        _always(Action.TASK_CHANGE),
+        change_cmds.change,
+        raw=True,
+    ),
     *_rights(),
 )
 BY_WORD: dict[str, CommandSpec[Any]] = {word: spec for spec in COMMANDS for word in spec.words}
@@ -182,14 +207,17 @@ def bind(text: str, library: Library | None = None) -> Bound:
         ParseError: With a catalog key and parameters that explain the problem.
     """
     words = text.replace(",", " ").split()
+    typed = text.split()
     if words and words[0].lower() in PREFIXES:
         words = words[1:]
+        typed = typed[1:]
     if not words:
         return COMMANDS[0].bind([], library or load_library())
     spec = BY_WORD.get(words[0].lower())
     if spec is None:
         raise ParseError("commands.error.unknown", word=words[0])
-    return spec.bind(words[1:], library or load_library())
+    args = typed[1:] if spec.raw and typed and typed[0].lower() in spec.words else words[1:]
+    return spec.bind(args, library or load_library())
 
 
 def parse(text: str, library: Library | None = None) -> BaseModel:

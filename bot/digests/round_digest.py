@@ -10,6 +10,7 @@ from bot.core import Core
 from bot.digests.aggregate import counts_by_question, threshold_of
 from bot.digests.cells import names_for, question_cell, texts_of
 from bot.digests.kit import kit_for
+from bot.digests.outcomes import agreement_views, timeline_lines
 from bot.digests.summary import round_summary
 from bot.models import Anonymity, Phase, Round, RoundQuestion, RoundStatus, Team
 from bot.presenters.digest import anonymity_label, local_iso, period, round_label
@@ -75,6 +76,8 @@ def digest_view(
 ) -> DigestView:
     """Return the digest of one round from its data; ``start`` gives "since the start"."""
     rnd, zone = data.rnd, ZoneInfo(team.timezone)
+    # Up to the planned close: a step closed early by ``volgende`` still shows its agreement.
+    until = rnd.closes_at
     threshold = threshold_of(core, team)
     view = round_view(core, rnd, team, locale)
     cells = ordered(data.cells)
@@ -93,6 +96,8 @@ def digest_view(
         withheld=[c.text for c in data.cells if c.state is CellState.WITHHELD],
         empty=[c.text for c in data.cells if c.state is CellState.EMPTY],
         kit=kit_for(core.library, [cells], locale),
+        agreements=agreement_views(core, team, locale, until),
+        timeline=timeline_lines(core, team, locale, until),
         kept_from=format_day(kept_from(core, team).astimezone(zone).date(), locale),
         retention_days=retention_of(core, team),
     )

@@ -6,13 +6,23 @@ from dataclasses import dataclass
 
 from bot.core import Core
 from bot.digests.compare import recap_lines
+from bot.digests.outcomes import round_context
 from bot.digests.round_digest import round_digest
 from bot.messages import ConversationRef, Rendered
-from bot.models import Conversation, Delivery, Member, Purpose, Round, RoundStatus, Team
+from bot.models import (
+    Conversation,
+    Delivery,
+    Member,
+    Purpose,
+    Round,
+    RoundStatus,
+    Team,
+    TeamEventKind,
+)
 from bot.ports import ChatPort
 from bot.presenters.rounds import round_view, set_texts
 from bot.storage.directory import conversation_ref
-from prompts.catalog import command_word
+from prompts.catalog import command_word, t
 from prompts.render import message, render
 from prompts.schedule_text import format_moment
 
@@ -52,6 +62,16 @@ def round_message(core: Core, r: Route) -> Rendered:
     """Return the round's channel message (the post, and its counter updates while open)."""
     locale = r.team.locale
     view = round_view(core, r.rnd, r.team, locale, recap=recap_lines(core, r.rnd, r.team, locale))
+    context = round_context(core, r.rnd, r.team, locale)
+    view = view.model_copy(
+        update={
+            "step": context.step,
+            "earlier": context.earlier,
+            "agreements_header": context.agreements_header,
+            "agreements": context.agreements,
+            "notes": context.notes,
+        }
+    )
     return render(r.surface, "round_open", locale, round=view)
 
 
@@ -79,6 +99,8 @@ def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rende
         return render(r.surface, "reminder", locale, round=view)
     if d.purpose is Purpose.DIGEST:
         return digest_message(core, r, locale)
+    if d.purpose is Purpose.JOINED:
+        return joined_message(core, r, locale)
     title, _ = set_texts(core, r.rnd, locale)
     when = format_moment(r.rnd.opens_at, core.calendar(r.team).zone, locale)
     if d.purpose is Purpose.MISSED:
@@ -90,6 +112,26 @@ def personal_message(core: Core, r: Route, d: Delivery, member: Member) -> Rende
     cmd = command_word(r.team.platform, locale)
     return message(
         r.surface, locale, key, title=title, team=r.team.name, when=when, reason=reason, cmd=cmd
+    )
+
+
+def joined_message(core: Core, r: Route, locale: str) -> Rendered:
+    """Return the managers' offer of a re-contracting round, naming who joined since ``r``."""
+    store = core.store
+    names = []
+    for e in store.timeline.events_of(r.team.id):
+        if e.kind is TeamEventKind.JOINED and e.at >= r.rnd.opens_at and e.member_id:
+            member = store.people.member(e.member_id)
+            names.append((member.display_name or member.external_user_id) if member else "")
+    shown = [n for n in dict.fromkeys(names) if n] or [t("exercise.timeline.someone", locale)]
+    cmd = command_word(r.team.platform, locale)
+    return message(
+        r.surface,
+        locale,
+        "exercise.joined.offer",
+        names=", ".join(shown),
+        team=r.team.name,
+        cmd=cmd,
     )
 
 

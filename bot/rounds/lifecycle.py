@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.core import Core
 from bot.models import Anonymity, DigestAudience, Purpose, RoleName, Round, RoundStatus
+from bot.rounds.outcome import keep_agreement
 from bot.rounds.snapshot import snapshot
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,9 @@ class Lifecycle:
         if rnd is None or team is None or rnd.status is not RoundStatus.PLANNED:
             return False
         try:
-            questions = snapshot(self.core.library, rnd.set_id or rnd.phase.value, round_id)
+            questions = snapshot(
+                self.core.library, rnd.set_id or rnd.phase.value, round_id, rnd.step
+            )
         except KeyError:
             log.warning("round %s cannot open: its question set is gone", round_id)
             return False
@@ -107,6 +110,10 @@ class Lifecycle:
                 store.outbox.forget_reminders(round_id)
             conv = team.conversation_id or 0
             store.outbox.add(round_id, Purpose.CLOSE, now, conversation_id=conv)
+            if status is RoundStatus.CLOSED and rnd.step is not None:
+                # The last step of an exercise: what it produced becomes the team's agreement,
+                # in the same transaction, so a crash cannot close it without keeping it.
+                keep_agreement(self.core, rnd, team, now)
             if status is RoundStatus.CLOSED:
                 # The team chose whether its channel sees the digest; the coaches always get
                 # it, and without a coach the managers do, so it never goes unread.

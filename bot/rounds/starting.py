@@ -42,8 +42,13 @@ def start_round(
     member_id: int | None,
     now: datetime,
     batch_id: str | None = None,
+    step: int | None = None,
 ) -> Round:
     """Record and open an ad-hoc round now, in one transaction; the fan-out posts it later.
+
+    An exercise opens at its first step unless ``step`` says which (``volgende`` asks the
+    next one): each step is a round of its own, so it closes and shows its answers before the
+    next one builds on them.
 
     Raises:
         RoundError: ``unknown_team``, ``unknown_set`` or ``already_open``; nothing is stored.
@@ -53,9 +58,13 @@ def start_round(
     if team is None:
         raise RoundError("round_error.unknown_team", team=team_id)
     try:
-        core.library.round_set(set_id)
+        steps = len(core.library.round_set(set_id).steps)
     except KeyError:
         raise RoundError("round_error.unknown_set", name=set_id) from None
+    if set_id.startswith("exercise:"):
+        step = step or 1
+    if step is not None and not 1 <= step <= steps:
+        raise RoundError("round_error.unknown_set", name=f"{set_id} {step}")
     if store.rounds.open_round_of(team_id):
         raise RoundError("round_error.already_open", team=team.name)
     window = core.calendar(team).window_from(now, team.open_days)
@@ -72,6 +81,7 @@ def start_round(
             batch_id=batch_id,
             created_by=member_id,
             theme=set_id.partition(":")[2] if set_id.startswith("theme:") else None,
+            step=step,
         )
         if not Lifecycle(core).open_round(rnd.id, now):
             # Raising rolls the insert back: a manager started one there a moment ago.

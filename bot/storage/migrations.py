@@ -253,6 +253,74 @@ def m013_digest_settings(db: Database) -> None:
     db.execute("CREATE INDEX response_by_round ON response(round_id, question_id, value)")
 
 
+_M016 = """
+ALTER TABLE round ADD COLUMN step INTEGER CHECK (step >= 1);
+CREATE INDEX round_by_set ON round(team_id, set_id, id) WHERE step IS NOT NULL;
+CREATE TABLE agreement (
+    id INTEGER PRIMARY KEY,
+    team_id TEXT NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+    exercise TEXT NOT NULL,
+    round_id INTEGER UNIQUE REFERENCES round(id) ON DELETE SET NULL,
+    created_at TEXT NOT NULL,
+    items_json TEXT NOT NULL
+) STRICT;
+CREATE INDEX agreement_by_team ON agreement(team_id, exercise, id);
+CREATE TABLE team_event (
+    id INTEGER PRIMARY KEY,
+    team_id TEXT NOT NULL REFERENCES team(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('joined', 'task_changed')),
+    at TEXT NOT NULL,
+    member_id INTEGER REFERENCES member(id) ON DELETE SET NULL,
+    note TEXT,
+    round_id INTEGER REFERENCES round(id) ON DELETE SET NULL
+) STRICT;
+CREATE INDEX team_event_by_team ON team_event(team_id, at);
+CREATE TABLE delivery_v3 (
+    id INTEGER PRIMARY KEY,
+    round_id INTEGER NOT NULL REFERENCES round(id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL
+        CHECK (purpose IN ('open', 'remind', 'close', 'digest', 'missed', 'gone', 'failed',
+                           'joined')),
+    conversation_id INTEGER NOT NULL DEFAULT 0,
+    member_id INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'uncertain', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    claimed_at TEXT,
+    claimed_by TEXT,
+    sent_at TEXT,
+    message_id TEXT,
+    error TEXT,
+    UNIQUE (round_id, purpose, conversation_id, member_id)
+) STRICT;
+INSERT INTO delivery_v3 (id, round_id, purpose, conversation_id, member_id, status, attempts,
+    next_attempt_at, claimed_at, claimed_by, sent_at, message_id, error)
+    SELECT id, round_id, purpose, conversation_id, member_id, status, attempts,
+    next_attempt_at, claimed_at, claimed_by, sent_at, message_id, error FROM delivery;
+DROP TABLE delivery;
+ALTER TABLE delivery_v3 RENAME TO delivery;
+CREATE INDEX delivery_due ON delivery(next_attempt_at) WHERE status = 'pending';
+CREATE INDEX delivery_sending ON delivery(claimed_at) WHERE status = 'sending';
+CREATE INDEX delivery_by_target ON delivery(conversation_id, member_id, id)
+    WHERE status IN ('pending', 'sending');
+CREATE INDEX delivery_by_round ON delivery(round_id);
+"""
+
+
+@migrations()
+def m016_exercises(db: Database) -> None:
+    """Exercises in steps, the team's agreements, its timeline of changes, the join offer.
+
+    A round of a multi-step exercise carries its step (1 is the first); an agreement is what
+    an exercise's last step produced, kept per team; ``team_event`` records joins and task
+    changes. The delivery table is rebuilt (a CHECK cannot change in place) so a manager can
+    be offered a re-contracting round when someone joins.
+    """
+    for statement in filter(None, (s.strip() for s in _M016.split(";\n"))):
+        db.execute(statement)
+
+
 _PRIVACY = """
 CREATE TABLE response_v2 (
     id TEXT PRIMARY KEY,

@@ -41,11 +41,12 @@ class RoundStore:
         theme: str | None = None,
         batch_id: str | None = None,
         created_by: int | None = None,
+        step: int | None = None,
     ) -> Round:
-        """Insert a planned round and return it."""
+        """Insert a planned round and return it (``step``: of a multi-step exercise)."""
         cur = self.db.execute(
             "INSERT INTO round (team_id, phase, seq, set_id, theme, batch_id, opens_at, "
-            "remind_at, closes_at, anonymity, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "remind_at, closes_at, anonymity, created_by, step) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             [
                 team_id,
                 phase.value,
@@ -58,6 +59,7 @@ class RoundStore:
                 iso(closes_at),
                 anonymity.value,
                 created_by,
+                step,
             ],
         )
         return self.round(int(cur.lastrowid or 0))  # type: ignore[return-value]
@@ -72,6 +74,21 @@ class RoundStore:
         return self._round_rows(
             "SELECT * FROM round WHERE team_id = ? ORDER BY opens_at, id", [team_id]
         )
+
+    def steps_of(self, team_id: str, set_id: str) -> list[Round]:
+        """Return the step rounds of a team's exercise, oldest first (every run of it)."""
+        return self._round_rows(
+            "SELECT * FROM round WHERE team_id = ? AND set_id = ? AND step IS NOT NULL ORDER BY id",
+            [team_id, set_id],
+        )
+
+    def latest_step_round(self, team_id: str) -> Round | None:
+        """Return the team's most recent round of a multi-step exercise, if it had one."""
+        found = self._round_rows(
+            "SELECT * FROM round WHERE team_id = ? AND step IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [team_id],
+        )
+        return found[0] if found else None
 
     def open_round_of(self, team_id: str) -> Round | None:
         """Return the team's open round, if any."""

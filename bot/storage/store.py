@@ -25,6 +25,7 @@ from bot.storage.retention import RetentionStore
 from bot.storage.rounds import RoundStore
 from bot.storage.stats import StatsStore
 from bot.storage.subject import SubjectStore
+from bot.storage.timeline import TimelineStore
 
 
 @dataclass
@@ -42,6 +43,7 @@ class _Bound:
     instance: InstanceStore
     batches: BatchStore
     stats: StatsStore
+    timeline: TimelineStore
     audit: AuditStore
     subject: SubjectStore
 
@@ -61,6 +63,7 @@ class _Bound:
             InstanceStore(db),
             BatchStore(db),
             StatsStore(db),
+            TimelineStore(db),
             AuditStore(db),
             SubjectStore(db),
         )
@@ -162,6 +165,11 @@ class Store:
     def stats(self) -> StatsStore:
         """Counts for monitoring."""
         return self._bound().stats
+
+    @property
+    def timeline(self) -> TimelineStore:
+        """A team's joins, task changes and agreements."""
+        return self._bound().timeline
 
     @property
     def audit(self) -> AuditStore:

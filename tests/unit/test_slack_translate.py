@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl
 from adapters.pacing import Pacer
 from adapters.slack import translate as tr
 from bot.backoff import Backoff
-from bot.messages import Rendered
+from bot.messages import MemberJoined, Rendered
 from tests.fakes.slack_requests import SlackRequests
 
 REQ = SlackRequests("secret")
@@ -82,7 +82,10 @@ def test_events() -> None:
     event = tr.joined_to_inbound(joined, "UBOT")
     assert event is not None and event.conversation.external_id == "C7"
     assert event.actor is not None and event.actor.user_id == "U1"
-    assert tr.joined_to_inbound({**joined, "user": "U2"}, "UBOT") is None
+    someone = tr.joined_to_inbound({**joined, "user": "U2"}, "UBOT")
+    assert isinstance(someone, MemberJoined), "another person joining is the core's to judge"
+    assert someone.actor.user_id == "U2" and someone.conversation.external_id == "C7"
+    assert tr.joined_to_inbound({**joined, "user": "U2"}, None) is None, "the bot unknown: ignore"
     assert tr.home_to_inbound({"user": "U1", "tab": "home"}).actor.user_id == "U1"  # type: ignore[union-attr]
     assert tr.home_to_inbound({"user": "U1", "tab": "messages"}) is None
     assert tr.event_key({"event_id": "Ev1"}) == "Ev1"

@@ -7,12 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
 from bot.models import Anonymity, Phase, Purpose, RoundStatus
 from bot.rounds.starting import RoundError
 from bot.storage.db import open_db
+from bot.storage.migrations import migrations
 from bot.storage.outbox import Outbox
 from tests.conftest import make_team
 from tests.harness import Bot, make_bot
@@ -84,3 +86,35 @@ async def test_delivery_claimed_once_even_by_two_connections(
     assert [d.id for d in b.in_flight(later)] == [delivery.id]
     assert b.requeue(delivery.id, later) and not a.requeue(delivery.id, later)
     assert [d.id for d in a.due(later)] == [delivery.id]
+
+
+def test_m016_keeps_every_delivery_of_an_existing_database(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = Database(path)
+    old.execute("PRAGMA foreign_keys = ON")
+    migrations.apply(old, stop_before="m016_exercises")
+    old.execute("INSERT INTO programme (id, name) VALUES ('p', 'P')")
+    old.execute(
+        "INSERT INTO team (id, name, programme_id, platform, created_at) "
+        "VALUES ('t', 'T', 'p', 'console', '2027-01-01T00:00:00+00:00')"
+    )
+    old.execute(
+        "INSERT INTO round (id, team_id, phase, set_id, opens_at, closes_at, status, anonymity) "
+        "VALUES (7, 't', 'start', 'start', '2027-01-11T08:30:00+00:00', "
+        "'2027-01-15T16:00:00+00:00', 'open', 'anonymous')"
+    )
+    old.execute(
+        "INSERT INTO delivery (round_id, purpose, status, attempts, next_attempt_at, message_id) "
+        "VALUES (7, 'open', 'sent', 1, '2027-01-11T08:30:00+00:00', 'ts-1')"
+    )
+    old.close()
+    db = open_db(path)
+    [row] = list(db.query("SELECT round_id, purpose, status, message_id FROM delivery"))
+    assert row == {"round_id": 7, "purpose": "open", "status": "sent", "message_id": "ts-1"}
+    assert list(db.query("SELECT step FROM round")) == [{"step": None}]
+    assert {"agreement", "team_event"} <= set(db.table_names())
+    db.execute(
+        "INSERT INTO delivery (round_id, purpose, member_id, next_attempt_at) "
+        "VALUES (7, 'joined', 3, '2027-01-12T08:30:00+00:00')"
+    )
+    db.close()
