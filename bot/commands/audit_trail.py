@@ -5,8 +5,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.commands.models import (
+    ChangeCommand,
     DigestCommand,
     MyDataCommand,
+    NextCommand,
     PlanCommand,
     RoleCommand,
     SettingsCommand,
@@ -22,6 +24,11 @@ def audit_entry(command: BaseModel, platform: str) -> tuple[AuditAction, str] | 
     ``vergeet mij`` is recorded by the erasure itself, in the same transaction.
     """
     match command:
+        case NextCommand():
+            return AuditAction.START, "next step"
+        case ChangeCommand():
+            # The note is the manager's own words: it stays on the timeline, not in the log.
+            return AuditAction.START, "task change"
         case PlanCommand():
             return AuditAction.PLAN, f"{command.start}..{command.end}"
         case StartCommand(programme=True):

@@ -18,6 +18,7 @@ class RetentionReport:
     """What one retention run removed."""
 
     rounds: int = 0
+    history: int = 0
     people: int = 0
     audit: int = 0
     events: int = 0
@@ -26,13 +27,14 @@ class RetentionReport:
     @property
     def removed(self) -> int:
         """How many rows were deleted in all."""
-        return self.rounds + self.people + self.audit + self.events
+        return self.rounds + self.history + self.people + self.audit + self.events
 
 
 def purge(core: Core, now: datetime) -> RetentionReport:
     """Delete, in one transaction, everything older than its retention period.
 
-    Rounds (with their questions, answers, rosters and posts) go per team's period,
+    Rounds (with their questions, answers, rosters and posts), agreements and the team's
+    timeline of joins and task changes go per team's period,
     ``REFLECTIEBOT_RETENTION_DAYS`` unless the team set its own; audit entries after
     ``REFLECTIEBOT_RETENTION_DAYS``; people the bot no longer needs at once.
     """
@@ -40,11 +42,12 @@ def purge(core: Core, now: datetime) -> RetentionReport:
     with store.atomic():
         report = RetentionReport(
             rounds=store.retention.purge_rounds(now, days),
+            history=store.retention.purge_history(now, days),
             audit=store.audit.purge_before(now - timedelta(days=days)),
             events=store.events.forget_before(now - EVENTS_KEPT),
         )
         report.people = store.retention.purge_people()
-    if report.rounds or report.people or report.audit:
+    if report.rounds or report.history or report.people or report.audit:
         log.info(
             "retention: %s rounds, %s people, %s audit entries deleted",
             report.rounds,
@@ -57,6 +60,6 @@ def purge(core: Core, now: datetime) -> RetentionReport:
 def retain(core: Core, now: datetime) -> RetentionReport:
     """The daily run: :func:`purge`, then give the freed pages back (outside any transaction)."""
     report = purge(core, now)
-    if report.rounds or report.people or report.audit:
+    if report.rounds or report.history or report.people or report.audit:
         report.reclaimed = core.store.retention.reclaim()
     return report

@@ -23,6 +23,18 @@ class RetentionStore:
     def __init__(self, db: Database):
         self.db = db
 
+    def _per_team(self, sql: str, now: datetime, default_days: int) -> int:
+        # ``sql`` deletes one team's rows older than a cutoff: (team_id, cutoff) parameters.
+        own = rows(self.db, "SELECT id, retention_days FROM team WHERE retention_days IS NOT NULL")
+        deleted = 0
+        for team in own:
+            cutoff = now - timedelta(days=int(team["retention_days"]))
+            deleted += changed(self.db, sql, [team["id"], iso(cutoff)])
+        default = iso(now - timedelta(days=default_days))
+        for team in rows(self.db, "SELECT id FROM team WHERE retention_days IS NULL"):
+            deleted += changed(self.db, sql, [team["id"], default])
+        return deleted
+
     def purge_rounds(self, now: datetime, default_days: int) -> int:
         """Delete each team's rounds that closed longer ago than its retention period.
 
@@ -31,22 +43,18 @@ class RetentionStore:
         Returns:
             How many rounds were deleted.
         """
-        own = rows(self.db, "SELECT id, retention_days FROM team WHERE retention_days IS NOT NULL")
-        deleted = 0
-        for team in own:
-            cutoff = now - timedelta(days=int(team["retention_days"]))
-            deleted += changed(
-                self.db,
-                f"DELETE FROM round WHERE team_id = ? AND {_ENDED} AND closes_at < ?",
-                [team["id"], iso(cutoff)],
-            )
-        deleted += changed(
-            self.db,
-            f"DELETE FROM round WHERE {_ENDED} AND closes_at < ? AND team_id IN "
-            "(SELECT id FROM team WHERE retention_days IS NULL)",
-            [iso(now - timedelta(days=default_days))],
+        return self._per_team(
+            f"DELETE FROM round WHERE team_id = ? AND {_ENDED} AND closes_at < ?",
+            now,
+            default_days,
         )
-        return deleted
+
+    def purge_history(self, now: datetime, default_days: int) -> int:
+        """Delete each team's agreements and timeline entries (joins, task changes with their
+        notes) older than its retention period; return how many."""
+        return self._per_team(
+            "DELETE FROM agreement WHERE team_id = ? AND created_at < ?", now, default_days
+        ) + self._per_team("DELETE FROM team_event WHERE team_id = ? AND at < ?", now, default_days)
 
     def purge_people(self) -> int:
         """Delete people the bot no longer needs: in no team's conversation, no role, no round.

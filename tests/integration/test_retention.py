@@ -126,3 +126,21 @@ async def test_the_scheduler_runs_retention_as_a_daily_job_through_the_core(
         runner.shutdown()
     assert await runner.retain() is not None
     assert lc.store.rounds.round(old) is None
+
+
+async def test_agreements_and_the_teams_timeline_follow_the_same_retention(
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    from bot.models import TeamEventKind
+
+    members = make_team(lc, console)
+    rnd_id = await _closed_round(lc, clock, "wijk", members)
+    note = "De wethouder wil een ander plan"
+    lc.store.timeline.add_event("wijk", TeamEventKind.TASK_CHANGED, clock.now(), note=note)
+    lc.store.timeline.save_agreement("wijk", "gedragscode", rnd_id, [], clock.now())
+    clock.advance(timedelta(days=lc.core.settings.retention_days - 1))
+    await lc.rounds.retain(clock.now())
+    assert lc.store.db["team_event"].count == 1 and lc.store.db["agreement"].count == 1
+    clock.advance(timedelta(days=2))
+    await lc.rounds.retain(clock.now())
+    assert lc.store.db["team_event"].count == 0 and lc.store.db["agreement"].count == 0
