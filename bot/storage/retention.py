@@ -24,16 +24,16 @@ class RetentionStore:
         self.db = db
 
     def _per_team(self, sql: str, now: datetime, default_days: int) -> int:
-        # ``sql`` deletes one team's rows older than a cutoff: (team_id, cutoff) parameters.
+        # ``sql`` deletes rows older than a cutoff (its one parameter) for the teams that
+        # ``{teams}`` selects: one statement per team with its own period, one for the rest.
         own = rows(self.db, "SELECT id, retention_days FROM team WHERE retention_days IS NOT NULL")
         deleted = 0
         for team in own:
             cutoff = now - timedelta(days=int(team["retention_days"]))
-            deleted += changed(self.db, sql, [team["id"], iso(cutoff)])
-        default = iso(now - timedelta(days=default_days))
-        for team in rows(self.db, "SELECT id FROM team WHERE retention_days IS NULL"):
-            deleted += changed(self.db, sql, [team["id"], default])
-        return deleted
+            one_team = sql.format(teams="team_id = ?")
+            deleted += changed(self.db, one_team, [team["id"], iso(cutoff)])
+        rest = sql.format(teams="team_id IN (SELECT id FROM team WHERE retention_days IS NULL)")
+        return deleted + changed(self.db, rest, [iso(now - timedelta(days=default_days))])
 
     def purge_rounds(self, now: datetime, default_days: int) -> int:
         """Delete each team's rounds that closed longer ago than its retention period.
@@ -44,7 +44,7 @@ class RetentionStore:
             How many rounds were deleted.
         """
         return self._per_team(
-            f"DELETE FROM round WHERE team_id = ? AND {_ENDED} AND closes_at < ?",
+            f"DELETE FROM round WHERE {{teams}} AND {_ENDED} AND closes_at < ?",
             now,
             default_days,
         )
@@ -53,8 +53,8 @@ class RetentionStore:
         """Delete each team's agreements and timeline entries (joins, task changes with their
         notes) older than its retention period; return how many."""
         return self._per_team(
-            "DELETE FROM agreement WHERE team_id = ? AND created_at < ?", now, default_days
-        ) + self._per_team("DELETE FROM team_event WHERE team_id = ? AND at < ?", now, default_days)
+            "DELETE FROM agreement WHERE {teams} AND created_at < ?", now, default_days
+        ) + self._per_team("DELETE FROM team_event WHERE {teams} AND at < ?", now, default_days)
 
     def purge_people(self) -> int:
         """Delete people the bot no longer needs: in no team's conversation, no role, no round.
