@@ -148,7 +148,7 @@ def serve(host: str | None = None, port: int | None = None, lang: str | None = N
     if not (settings.slack_enabled or settings.teams_enabled):
         typer.echo(t("serve.no_platform", locale), err=True)
         return NO_PLATFORM
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     lock = InstanceLock(Path(settings.db))
     try:
         lock.acquire()
