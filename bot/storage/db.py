@@ -115,3 +115,13 @@ def one(db: Database, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | 
 def changed(db: Database, sql: str, params: Iterable[Any] = ()) -> int:
     """Run a write and return how many rows it changed (a claim succeeded when it is 1)."""
     return int(db.execute(sql, list(params)).rowcount)
+
+
+def many(db: Database, sql: str, params: Iterable[Iterable[Any]]) -> None:
+    """Run one write for every parameter row, in one statement loop inside a transaction.
+
+    Straight to the driver's ``executemany``; inside the caller's transaction (a savepoint)
+    or in one of its own, so the driver never leaves an implicit transaction open.
+    """
+    with write_transaction(db):
+        db.conn.executemany(sql, [list(p) for p in params])

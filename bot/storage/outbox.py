@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.models import Delivery, DeliveryStatus, Purpose
-from bot.storage.db import changed, iso, one, rows
+from bot.storage.db import changed, iso, many, one, rows
 
 MAX_ATTEMPTS = 8
 """Tries of one delivery before it counts as failed (with backoff: about eight minutes)."""
@@ -47,6 +47,20 @@ class Outbox:
                 [round_id, purpose.value, conversation_id, member_id, iso(now)],
             )
             == 1
+        )
+
+    def add_many(
+        self, round_ids: list[int], purpose: Purpose, now: datetime, conversations: list[int]
+    ) -> None:
+        """Queue one channel delivery per round (``conversations[i]`` for ``round_ids[i]``)."""
+        many(
+            self.db,
+            "INSERT OR IGNORE INTO delivery (round_id, purpose, conversation_id, member_id, "
+            "next_attempt_at) VALUES (?, ?, ?, 0, ?)",
+            [
+                (r, purpose.value, c, iso(now))
+                for r, c in zip(round_ids, conversations, strict=True)
+            ],
         )
 
     def due(self, now: datetime, limit: int = 200) -> list[Delivery]:
