@@ -37,7 +37,25 @@ def _question_row(q: RoundQuestion) -> dict[str, Any]:
     }
 
 
+# Parsed snapshots by their stored content (everything but the round id): every round of a
+# programme round, and every read of one round, asks the same questions, and parsing the JSON
+# and validating the model was most of the cost of showing a round. Keyed by content, an entry
+# can never be stale; the bound only keeps memory flat.
+_PARSED: dict[tuple[Any, ...], RoundQuestion] = {}
+_PARSED_MAX = 4096
+
+
 def _question(row: dict[str, Any]) -> RoundQuestion:
+    key = tuple(v for k, v in row.items() if k != "round_id")
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[key] = _parse_question({**row, "round_id": 0})
+    return parsed.model_copy(update={"round_id": row["round_id"]})
+
+
+def _parse_question(row: dict[str, Any]) -> RoundQuestion:
     extra = json.loads(row["extra_json"] or "{}")
     return RoundQuestion.model_validate(
         {

@@ -96,15 +96,22 @@ class Outbox:
             [message_id, iso(now), delivery_id],
         )
 
-    def failed(self, delivery_id: int, reason: str, *, retry_at: datetime | None) -> DeliveryStatus:
-        """Record a failed attempt; retry later when allowed, else give up. Returns the status."""
+    def failed(
+        self, delivery_id: int, reason: str, *, retry_at: datetime | None, counted: bool = True
+    ) -> DeliveryStatus:
+        """Record a failed attempt; retry later when allowed, else give up. Returns the status.
+
+        An attempt that is not ``counted`` (the platform said when to come back: a rate
+        limit, not a failure of this delivery) is retried without using up a try.
+        """
         row = one(self.db, "SELECT attempts FROM delivery WHERE id = ?", [delivery_id])
         attempts = int(row["attempts"]) if row else MAX_ATTEMPTS
-        if retry_at is not None and attempts < MAX_ATTEMPTS:
+        if retry_at is not None and (attempts < MAX_ATTEMPTS or not counted):
+            refund = 0 if counted else 1
             self.db.execute(
                 "UPDATE delivery SET status = 'pending', next_attempt_at = ?, "
-                "error = ? WHERE id = ?",
-                [iso(retry_at), reason, delivery_id],
+                "error = ?, attempts = MAX(attempts - ?, 0) WHERE id = ?",
+                [iso(retry_at), reason, refund, delivery_id],
             )
             return DeliveryStatus.PENDING
         self.db.execute(
