@@ -30,7 +30,7 @@ from bot.rounds.composer import round_message, route
 from bot.rounds.membership import apply_membership
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
-from prompts.catalog import command_word
+from prompts.catalog import command_word, has
 from prompts.render import message, render
 from prompts.views import HomeView
 
@@ -256,13 +256,18 @@ class Interactions:
         """Remember a conversation the bot was added to and say how to begin."""
         core = self.core
         core.store.directory.upsert_conversation(event.conversation)
+        if event.actor is not None:
+            # Who added the bot (Teams: with how to reach them in a personal chat).
+            core.store.people.upsert_member(event.actor)
         team = core.store.directory.team_by_conversation(
             event.conversation.platform, event.conversation.external_id
         )
         locale = team.locale if team else core.settings.locale
         surface = core.surface(event.conversation.platform)
         cmd = command_word(event.conversation.platform, locale)
-        return Reply(public=message(surface, locale, "team.welcome", cmd=cmd))
+        # A platform may say more (Teams: rounds need the app in a channel, not a chat).
+        key = f"{event.conversation.platform}.welcome_{event.conversation.kind}"
+        return Reply(public=message(surface, locale, key if has(key) else "team.welcome", cmd=cmd))
 
     def member_joined(self, event: MemberJoined) -> Reply:
         """Note a newcomer in a team's channel; after the start, offer the managers a round.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
+from datetime import UTC, datetime
+from typing import TextIO
 
 # Slack and Teams ids are safe to log; tokens are not. A token that slips into a message
 # (an SDK error quoting a request, say) is masked before it is written.
@@ -56,13 +59,46 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-def setup_logging(level: str = "INFO") -> logging.Handler:
-    """Log to stderr with timestamps through the privacy filter; return the handler.
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: ``time``, ``level``, ``logger`` and ``message``.
+
+    The message is the one the privacy filter made safe; nothing else of the record (its
+    arguments, a traceback) is written.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """Return the record as one line of JSON."""
+        moment = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        return json.dumps(
+            {
+                "time": moment,
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+            },
+            ensure_ascii=False,
+        )
+
+
+def formatter(log_format: str = "text") -> logging.Formatter:
+    """Return the formatter of ``REFLECTIEBOT_LOG_FORMAT``: ``text`` or ``json``."""
+    if log_format == "json":
+        return JsonFormatter()
+    return logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def setup_logging(
+    level: str = "INFO", log_format: str = "text", stream: TextIO | None = None
+) -> logging.Handler:
+    """Log to ``stream`` (stderr) through the privacy filter, as text or JSON lines.
 
     Our loggers follow ``level``; the SDKs' loggers never go below WARNING, whatever it is.
+
+    Returns:
+        The handler, which replaced every other handler of the root logger.
     """
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(formatter(log_format))
     handler.addFilter(PrivacyFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

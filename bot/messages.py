@@ -35,6 +35,8 @@ class Actor(BaseModel):
     user_id: str = Field(pattern=USER_ID)
     display_name: str | None = Field(default=None, max_length=200)
     locale: str | None = Field(default=None, max_length=16)
+    reference: dict[str, Any] = Field(default_factory=dict)
+    """Adapter-owned data to reach the person directly (Teams: service URL, tenant, chat id)."""
 
 
 class Rendered(BaseModel):

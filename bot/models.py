@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel
@@ -100,6 +101,24 @@ class RoleName(StrEnum):
     MEMBER = "member"
 
 
+class AuditAction(StrEnum):
+    """What the audit log records: who did it and when, never what was answered."""
+
+    PLAN = "plan"
+    START = "start"
+    START_PROGRAMME = "start_programme"
+    STOP = "stop"
+    GRANT_ROLE = "grant_role"
+    REVOKE_ROLE = "revoke_role"
+    SETTINGS = "settings"
+    DIGEST = "digest"
+    EXPORT = "export"
+    EXPORT_RAW = "export_raw"
+    FORGET = "forget"
+    DATA = "data"
+    RETENTION = "retention"
+
+
 class Programme(BaseModel):
     """A programme groups teams under one programme manager."""
 
@@ -125,6 +144,8 @@ class Team(BaseModel):
     """None: the operator's default (``REFLECTIEBOT_SUPPRESSION_THRESHOLD``) applies."""
     roster_synced_at: AwareDatetime | None = None
     """When the roster was last read from the platform; join/leave events keep it current."""
+    retention_days: int | None = None
+    """None: the operator's default (``REFLECTIEBOT_RETENTION_DAYS``) applies."""
 
 
 class Conversation(BaseModel):
@@ -148,6 +169,7 @@ class Member(BaseModel):
     external_user_id: str
     display_name: str | None = None
     locale: str | None = None
+    reference_json: str = "{}"
 
     def actor(self) -> Actor:
         """Return the neutral actor adapters address this person by."""
@@ -156,6 +178,7 @@ class Member(BaseModel):
             user_id=self.external_user_id,
             display_name=self.display_name,
             locale=self.locale,
+            reference=json.loads(self.reference_json or "{}"),
         )
 
 

@@ -157,3 +157,6 @@ class RoundDriver(Protocol):
 
     async def reconcile(self, now: datetime) -> Tick:
         """Catch up with everything due at ``now``."""
+
+    async def retain(self, now: datetime) -> int:
+        """Delete what is past its retention period and reclaim the space; return the rows."""

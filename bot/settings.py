@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     roster_refresh_hours: int = Field(default=24, ge=1, le=24 * 30)
     teams_anonymous: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=_alias("SLACK_BOT_TOKEN")

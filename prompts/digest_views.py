@@ -147,6 +147,8 @@ class DigestView(BaseModel):
         summary: What stands out, in a few sentences.
         withheld: Texts of the questions whose answers are not shown (too few answers).
         empty: Texts of the questions nobody answered.
+        kept_from: The first day whose rounds are still kept (retention), for the reader.
+        retention_days: The team's retention period in days.
     """
 
     round: RoundView
@@ -167,6 +169,8 @@ class DigestView(BaseModel):
     """What the team agreed in its exercises, up to this round."""
     timeline: list[str] = Field(default_factory=list)
     """Changes in the team up to this round: who joined, when the task changed."""
+    kept_from: str | None = None
+    retention_days: int | None = None
 
 
 class PhaseView(BaseModel):

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 RECONCILE_JOB = "reconcile"
 REFRESH_JOB = "refresh"
 DELIVER_JOB = "deliver"
+RETENTION_JOB = "retention"
+RETAIN_EVERY = timedelta(days=1)
 # A timer never fires before its time (APScheduler compares with the wall clock), but the
 # database clock may be read a hair earlier; a second of slack keeps that from looking early.
 _SLACK = timedelta(seconds=1)
@@ -97,6 +99,12 @@ class Runner:
             IntervalTrigger(seconds=self.reconcile_every.total_seconds(), timezone=UTC),
             id=RECONCILE_JOB,
             next_run_time=datetime.now(UTC),
+            replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.retain,
+            IntervalTrigger(seconds=RETAIN_EVERY.total_seconds(), timezone=UTC),
+            id=RETENTION_JOB,
             replace_existing=True,
         )
         self.scheduler.add_job(
@@ -271,6 +279,14 @@ class Runner:
                 report.sent,
             )
         return report
+
+    async def retain(self) -> int | None:
+        """The daily job: delete what is past its retention period, reclaim the space."""
+        try:
+            return await self._tracked(self._driver().retain(self.clock.now()))
+        except Exception as exc:  # tomorrow's run tries again; reconcile purges hourly
+            log.error("retention failed: %s", type(exc).__name__)
+            return None
 
     async def wait_for_tick(self, timeout: float) -> bool:
         """Wait until a reconcile tick has completed; False on timeout."""

@@ -15,9 +15,11 @@ from bot.app.backup_cmd import backup_command, restore_command
 from bot.app.digest_cmd import digest_command
 from bot.app.failures import ReflectiebotGroup, friendly, settings_text
 from bot.app.options import choose_format, cli_locale, existing_db, lang_option, out_folder
+from bot.app.privacy_cmd import audit_command, data_command, forget_command
 from bot.app.prompts_cmd import prompts_app
 from bot.app.schedule_cmd import schedule_app
 from bot.app.serve import serve_command
+from bot.app.teams_package import teams_package_command
 from bot.settings import SettingsError, load_settings
 from prompts.catalog import t
 
@@ -33,6 +35,10 @@ app.command("serve")(serve_command)
 app.command("digest")(digest_command)
 app.command("backup")(backup_command)
 app.command("restore")(restore_command)
+app.command("teams-package")(teams_package_command)
+app.command("audit")(audit_command)
+app.command("forget")(forget_command)
+app.command("data")(data_command)
 out = Console()
 EXPORT_FORMATS = ("json", "csv")
 
@@ -96,17 +102,27 @@ def demo(
 def export(
     db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
     fmt: str = typer.Option("json", "--format", help="json or csv."),
+    raw: bool = typer.Option(
+        False,
+        "--raw",
+        help="Also the answers the digest withholds in anonymous teams (written to the audit log).",
+    ),
     lang: str | None = lang_option(),
 ) -> None:
-    """Write every answer to stdout as JSON records or CSV."""
+    """Write the answers to stdout as JSON or CSV; anonymous teams' small groups withheld."""
+    from bot.clock import SystemClock
     from bot.digests.export import write_export
+    from bot.models import AuditAction
     from bot.storage.store import open_store
 
     cli_locale(lang)
     chosen = choose_format(fmt, EXPORT_FORMATS)
+    threshold = None if raw else load_settings().suppression_threshold
     store = open_store(existing_db(db))
     try:
-        write_export(store.answers.export_rows(), chosen, sys.stdout)
+        action = AuditAction.EXPORT_RAW if raw else AuditAction.EXPORT
+        store.audit.record(SystemClock().now(), "cli", action, detail=chosen)
+        write_export(store.answers.export_rows(), chosen, sys.stdout, threshold)
     finally:
         store.close()
 
@@ -122,31 +138,6 @@ def check(lang: str | None = lang_option()) -> None:
         typer.echo(settings_text(exc, locale), err=True)
         raise typer.Exit(2) from None
     _say(t("settings.ok", locale))
-
-
-@app.command()
-@friendly
-def forget(
-    db: Path = typer.Option(..., "--db", help="Path of the SQLite file."),
-    user: str = typer.Option(..., "--user", help="The person as platform:user_id."),
-    lang: str | None = lang_option(),
-) -> None:
-    """Erase a person's linkable data: named and pseudonymous answers, roles, memberships."""
-    from bot.app.failures import CliError
-    from bot.storage.store import open_store
-
-    locale = cli_locale(lang)
-    platform, _, user_id = user.partition(":")
-    if not platform or not user_id:
-        raise CliError("cli.bad_user", value=user)
-    store = open_store(existing_db(db))
-    try:
-        removed = store.people.forget_member(platform, user_id)
-    finally:
-        store.close()
-    if removed is None:
-        raise CliError("cli.unknown_user", value=user)
-    _say(t("cli.forgotten", locale, user=user, **removed))
 
 
 @app.command()

@@ -19,8 +19,14 @@ from bot.core import Core
 from bot.digests.export import write_export
 from bot.digests.report import team_report
 from bot.interactions import Interactions
-from bot.messages import Actor, AnswersSubmitted, ConversationRef, FormRequested
-from bot.models import Anonymity, Phase, RoleName, RoundStatus
+from bot.messages import (
+    Actor,
+    AnswersSubmitted,
+    CommandInvoked,
+    ConversationRef,
+    FormRequested,
+)
+from bot.models import Anonymity, AuditAction, Phase, RoleName, RoundStatus
 from bot.questions import Kind
 from bot.rounds.service import RoundService
 from bot.settings import Settings
@@ -123,14 +129,12 @@ async def run_demo(
         console.rosters[spec["id"]] = people[spec["id"]]
     for actor, role in zip(staff, (RoleName.MANAGER, RoleName.COACH), strict=True):
         store.people.grant(store.people.upsert_member(actor).id, "programme", prog["id"], role)
+    # The manager plans each team as a person would, so the audit log has the demo's events.
+    freshups = "".join(f" opfris {d}" for d in plan["freshups"])
+    timeline = f"plan {plan['start']}{freshups} afronding {plan['end']}"
     for spec in data["teams"]:
-        rounds.plan(
-            spec["id"],
-            date.fromisoformat(plan["start"]),
-            [date.fromisoformat(d) for d in plan["freshups"]],
-            date.fromisoformat(plan["end"]),
-            clock.now(),
-        )
+        planned = await door.handle(_command(staff[0], spec["id"], timeline))
+        assert planned.ok, planned
     texts = data["texts"].get(locale) or data["texts"]["nl"]
     sim: list[tuple[datetime, int, str, int]] = []  # (when, tiebreak, user, round)
     answers = 0
@@ -171,9 +175,12 @@ async def run_demo(
             )
             await door.drain()  # the channel counter is updated after the reply
             answers += len(given) if reply.ok else 0
+    for spec in data["teams"]:
+        await door.handle(_command(staff[1], spec["id"], "digest"))  # the coach reads back
     digest_path, reports = write_reports(core, out, locale)
+    store.audit.record(clock.now(), "demo", AuditAction.EXPORT, detail="csv")
     with (out / "responses.csv").open("w", encoding="utf-8") as csv_file:
-        write_export(store.answers.export_rows(), "csv", csv_file)
+        write_export(store.answers.export_rows(), "csv", csv_file, settings.suppression_threshold)
     closed = sum(
         1
         for t in store.directory.teams()
@@ -182,6 +189,11 @@ async def run_demo(
     )
     store.close()
     return DemoResult(db_path, digest_path, reports, closed, answers, len(console.transcript))
+
+
+def _command(actor: Actor, channel: str, text: str) -> CommandInvoked:
+    ref = ConversationRef(platform="console", external_id=channel, name=channel)
+    return CommandInvoked(actor=actor, conversation=ref, text=text)
 
 
 def write_reports(core: Core, out: Path, locale: str | None = None) -> tuple[Path, list[Path]]:

@@ -1,4 +1,4 @@
-"""`reflectiebot serve`: wire settings, database, core, scheduler and Slack into one server."""
+"""`reflectiebot serve`: settings, database, core, scheduler, Slack and Teams in one server."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import typer
 from aiohttp import web
 from rich.console import Console
 
+from adapters.base import Adapter
 from adapters.server import build_server
 from adapters.slack.app import SlackAdapter
+from adapters.teams.app import TeamsAdapter
+from adapters.teams.auth import auth_configuration
 from bot.app.failures import CliError, friendly, settings_text
 from bot.app.health import Health
 from bot.app.options import cli_locale, lang_option, usable_db
@@ -47,6 +50,29 @@ def slack_adapter(settings: Settings) -> SlackAdapter:
     )
 
 
+def teams_adapter(settings: Settings) -> TeamsAdapter:
+    """Return the Teams adapter the settings ask for (anonymous only in dev/test)."""
+    secret = settings.teams_client_secret
+    config = auth_configuration(
+        env=settings.env,
+        anonymous=settings.teams_anonymous,
+        client_id=settings.teams_client_id,
+        client_secret=secret.get_secret_value() if secret else None,
+        tenant_id=settings.teams_tenant_id,
+    )
+    return TeamsAdapter(config=config)
+
+
+def adapters_for(settings: Settings) -> list[Adapter]:
+    """Return every platform the settings configure: Slack, Teams, or both."""
+    found: list[Adapter] = []
+    if settings.slack_enabled:
+        found.append(slack_adapter(settings))
+    if settings.teams_enabled:
+        found.append(teams_adapter(settings))
+    return found
+
+
 async def build_app(settings: Settings, host: str, port: int) -> web.Application:
     """Return the server application; everything is created on the serving event loop.
 
@@ -60,19 +86,19 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
     store = open_store(settings.db)
     store.forbid_this_thread()
     workers = Workers(store)
-    slack = slack_adapter(settings)
+    adapters = adapters_for(settings)
     runner = Runner(clock)
     core = Core(
         store=store,
         library=load_library(),
         settings=settings,
         clock=clock,
-        ports={slack.platform: slack},
+        ports={adapter.platform: adapter for adapter in adapters},
         timer=runner,
         db=workers,
     )
     rounds = RoundService(core, owner=f"pid-{os.getpid()}")
-    health = Health(core, runner, [slack])
+    health = Health(core, runner, adapters)
     runner.on_tick = health.observe_tick
 
     async def on_startup() -> None:
@@ -86,7 +112,7 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         workers.close()
 
     return build_server(
-        [slack],
+        adapters,
         Interactions(core, rounds),
         on_startup=on_startup,
         on_cleanup=on_cleanup,
@@ -119,12 +145,10 @@ def serve(host: str | None = None, port: int | None = None, lang: str | None = N
         typer.echo(exc.text(locale), err=True)
         return NO_PLATFORM
     locale = lang or settings.locale
-    if not settings.slack_enabled:
+    if not (settings.slack_enabled or settings.teams_enabled):
         typer.echo(t("serve.no_platform", locale), err=True)
-        if settings.teams_enabled:
-            typer.echo(t("serve.no_teams_adapter", locale), err=True)
         return NO_PLATFORM
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.log_format)
     lock = InstanceLock(Path(settings.db))
     try:
         lock.acquire()
@@ -132,7 +156,12 @@ def serve(host: str | None = None, port: int | None = None, lang: str | None = N
         typer.echo(t("serve.already_running", locale, db=settings.db, lock=lock.path), err=True)
         return NO_PLATFORM
     bind_host, bind_port = host or settings.host, port or settings.port
-    platforms = "slack" + (" + Socket Mode" if settings.slack_app_token else "")
+    names = []
+    if settings.slack_enabled:
+        names.append("slack" + (" + Socket Mode" if settings.slack_app_token else ""))
+    if settings.teams_enabled:
+        names.append("teams" + (" (anonymous)" if settings.teams_anonymous else ""))
+    platforms = ", ".join(names)
     listening = t("serve.listening", locale, host=bind_host, port=bind_port, platforms=platforms)
     web.run_app(
         build_app(settings, bind_host, bind_port),
@@ -152,7 +181,7 @@ def serve_command(
     port: int | None = typer.Option(None, "--port", help="Port (REFLECTIEBOT_PORT by default)."),
     lang: str | None = lang_option(),
 ) -> None:
-    """Serve Slack (commands, buttons, events) and the scheduler; GET /healthz for probes."""
+    """Serve Slack and/or Teams (commands, cards, events) and the scheduler; GET /healthz."""
     code = serve(host, port, cli_locale(lang) if lang else None)
     if code:
         raise typer.Exit(code)

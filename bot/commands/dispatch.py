@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 
+from pydantic import BaseModel
+
+from bot.commands.audit_trail import audit_entry
 from bot.commands.context import CommandContext, person
 from bot.commands.roles import Action, can, who_can
 from bot.commands.syntax import ParseError
@@ -15,6 +18,8 @@ from bot.rounds.service import RoundService
 from prompts.catalog import norm_locale
 
 log = logging.getLogger(__name__)
+# Help and the rights of the person work anywhere, a private chat included.
+ANYWHERE = (Action.HELP, Action.MY_DATA, Action.FORGET_ME)
 
 
 def reader_locale(core: Core, actor: Actor, team: Team | None) -> str:
@@ -50,8 +55,8 @@ def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Reply:
     except ParseError as err:
         return ctx.reply(ctx.t(err.key.removeprefix("commands."), **err.params), ok=False)
     action = command.action
-    if action is Action.HELP:
-        return command.run(ctx)
+    if action in ANYWHERE:
+        return _audited(ctx, command.command, command.run(ctx))
     if conv.kind != "channel":
         return ctx.reply(ctx.t("not_in_channel"), ok=False)
     if team is None and not (action.begins_team and can(core, actor, None, action)):
@@ -67,7 +72,25 @@ def execute(core: Core, rounds: RoundService, event: CommandInvoked) -> Reply:
         actor.user_id,
         team.id if team else "new channel",
     )
-    return command.run(ctx)
+    return _audited(ctx, command.command, command.run(ctx))
+
+
+def _audited(ctx: CommandContext, command: BaseModel, reply: Reply) -> Reply:
+    """Record a command that changed or disclosed something in the audit log (who, when)."""
+    actor = ctx.event.actor
+    entry = audit_entry(command, actor.platform) if reply.ok and not reply.confirm else None
+    if entry is not None:
+        conv = ctx.event.conversation
+        team = ctx.team or (
+            ctx.core.store.directory.team_by_conversation(conv.platform, conv.external_id)
+            if conv.kind == "channel"
+            else None
+        )
+        action, detail = entry
+        ctx.core.store.audit.record(
+            ctx.now, f"{actor.platform}:{actor.user_id}", action, team.id if team else None, detail
+        )
+    return reply
 
 
 def refuse(ctx: CommandContext, action: Action) -> Reply:

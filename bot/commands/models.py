@@ -76,7 +76,7 @@ class RoleCommand(BaseModel):
 
 
 class SettingsCommand(BaseModel):
-    """``instellingen [taal nl|en] [anonimiteit ...] [dagen N] [digest team|coach] [drempel N]``.
+    """``instellingen`` with taal, anonimiteit, dagen, digest, drempel or bewaartermijn.
 
     No changes means show.
     """
@@ -87,6 +87,7 @@ class SettingsCommand(BaseModel):
     open_days: int | None = None
     digest_audience: DigestAudience | None = None
     suppression_threshold: int | None = None
+    retention_days: int | None = None
 
     @property
     def changes(self) -> dict[str, Any]:
@@ -97,6 +98,7 @@ class SettingsCommand(BaseModel):
             "open_days": self.open_days,
             "digest_audience": self.digest_audience,
             "suppression_threshold": self.suppression_threshold,
+            "retention_days": self.retention_days,
         }
         return {k: v for k, v in fields.items() if v is not None}
 
@@ -124,6 +126,23 @@ class ChangeCommand(BaseModel):
     note: str = Field(min_length=1, max_length=300)
 
 
+class MyDataCommand(BaseModel):
+    """``mijn gegevens`` / ``my data``: everything stored about the person, privately."""
+
+    name: Literal["my_data"] = "my_data"
+
+
+class ForgetMeCommand(BaseModel):
+    """``vergeet mij [ja]`` / ``forget me [yes]``: erase the person; asks to confirm first.
+
+    Attributes:
+        confirmed: The person typed (or pressed) the confirmation.
+    """
+
+    name: Literal["forget_me"] = "forget_me"
+    confirmed: bool = False
+
+
 Command = (
     HelpCommand
     | StartCommand
@@ -136,4 +155,6 @@ Command = (
     | NextCommand
     | AgreementsCommand
     | ChangeCommand
+    | MyDataCommand
+    | ForgetMeCommand
 )

@@ -24,6 +24,8 @@ def help_lines(ctx: CommandContext) -> list[str]:
         "status",
         "settings",
         "help",
+        "my_data",
+        "forget_me",
         "digest",
         "agreements",
         "next",
@@ -140,5 +142,10 @@ def settings_lines(ctx: CommandContext, team: Team, *, changed: bool) -> list[st
         ctx.t(
             "settings.threshold",
             value=team.suppression_threshold or ctx.core.settings.suppression_threshold,
+        ),
+        ctx.t(
+            "settings.retention",
+            value=team.retention_days or ctx.core.settings.retention_days,
+            own=team.retention_days is not None,
         ),
     ]

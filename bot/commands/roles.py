@@ -36,6 +36,9 @@ class Action(Enum):
     STATUS = ("status", Audience.EVERYONE, False)
     # Members should be able to check what their team agreed about anonymity.
     SHOW_SETTINGS = ("show_settings", Audience.EVERYONE, False)
+    # The rights of the person are everyone's, in a team's channel or in a private chat.
+    MY_DATA = ("my_data", Audience.EVERYONE, False)
+    FORGET_ME = ("forget_me", Audience.EVERYONE, False)
     DIGEST = ("digest", Audience.COACHES, False)
     START_ROUND = ("start_round", Audience.MANAGERS, True)
     STOP_ROUND = ("stop_round", Audience.MANAGERS, False)

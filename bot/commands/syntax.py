@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.commands.models import (
     ChangeCommand,
+    ForgetMeCommand,
+    MyDataCommand,
     PlanCommand,
     RoleCommand,
     SettingsCommand,
@@ -50,6 +52,12 @@ AUDIENCES |= dict.fromkeys(("coach", "coaches"), DigestAudience.COACH)
 THRESHOLD = {"drempel", "threshold"}
 # One answer alone is always recognisable; the operator's maximum bounds the rest.
 MIN_THRESHOLD, MAX_THRESHOLD = 2, 50
+RETENTION = {"bewaartermijn", "bewaren", "retention"}
+# A team may keep its data shorter or longer than the operator's default, up to ten years.
+MIN_RETENTION, MAX_RETENTION = 1, 3650
+# The rights of the person: ``mijn gegevens`` / ``my data``, ``vergeet mij`` / ``forget me``.
+MY_DATA = {"mijn": "gegevens", "my": "data"}
+FORGET_ME = {"vergeet": "mij", "forget": "me"}
 
 # ASCII digits only: str.isdigit and a plain \d also accept ², ١ and other scripts' digits.
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", re.ASCII)
@@ -230,6 +238,34 @@ def parse_settings(words: list[str]) -> SettingsCommand:
                     high=MAX_THRESHOLD,
                 )
             found["suppression_threshold"] = threshold
+        elif key in RETENTION:
+            days = int(value) if value is not None and _is_number(value) else 0
+            if not MIN_RETENTION <= days <= MAX_RETENTION:
+                raise ParseError(
+                    "commands.settings.bad_retention",
+                    value=value or "",
+                    low=MIN_RETENTION,
+                    high=MAX_RETENTION,
+                )
+            found["retention_days"] = days
         else:
             raise ParseError("commands.settings.unknown", word=key)
     return SettingsCommand(**found)
+
+
+def parse_my_data(verb: str, words: list[str]) -> MyDataCommand:
+    """Read ``mijn gegevens`` / ``my data`` (``verb`` is the first word)."""
+    lowered = [w.lower() for w in words]
+    if lowered != [MY_DATA[verb]]:
+        raise ParseError("commands.rights.usage", word=" ".join([verb, *words]))
+    return MyDataCommand()
+
+
+def parse_forget_me(verb: str, words: list[str]) -> ForgetMeCommand:
+    """Read ``vergeet mij`` (which asks first) or ``vergeet mij ja`` (which erases)."""
+    lowered = [w.lower() for w in words]
+    if not lowered or lowered[0] != FORGET_ME[verb] or len(lowered) > 2:
+        raise ParseError("commands.rights.usage", word=" ".join([verb, *words]))
+    if len(lowered) == 2 and lowered[1] not in CONFIRM:
+        raise ParseError("commands.rights.usage", word=" ".join([verb, *words]))
+    return ForgetMeCommand(confirmed=len(lowered) == 2)

@@ -8,13 +8,15 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from bot.commands import change_cmds, round_cmds, team_cmds
+from bot.commands import change_cmds, rights_cmds, round_cmds, team_cmds
 from bot.commands.context import CommandContext
 from bot.commands.models import (
     AgreementsCommand,
     ChangeCommand,
     DigestCommand,
+    ForgetMeCommand,
     HelpCommand,
+    MyDataCommand,
     NextCommand,
     PlanCommand,
     RoleCommand,
@@ -25,9 +27,13 @@ from bot.commands.models import (
 )
 from bot.commands.roles import Action
 from bot.commands.syntax import (
+    FORGET_ME,
     HELP,
+    MY_DATA,
     ParseError,
     parse_change,
+    parse_forget_me,
+    parse_my_data,
     parse_plan,
     parse_role,
     parse_settings,
@@ -92,6 +98,29 @@ def _plain(model: type[C], verb: str) -> Callable[[list[str], Library], C]:
 
 def _always(action: Action) -> Callable[[Any], Action]:
     return lambda command: action
+
+
+def _rights() -> tuple[CommandSpec[Any], ...]:
+    # Two words each (``mijn gegevens``); one row per language so the parser knows the verb.
+    def data_parser(verb: str) -> Callable[[list[str], Library], MyDataCommand]:
+        return lambda args, library: parse_my_data(verb, args)
+
+    def forget_parser(verb: str) -> Callable[[list[str], Library], ForgetMeCommand]:
+        return lambda args, library: parse_forget_me(verb, args)
+
+    data = tuple(
+        CommandSpec[MyDataCommand](
+            (verb,), data_parser(verb), _always(Action.MY_DATA), rights_cmds.my_data
+        )
+        for verb in MY_DATA
+    )
+    forget = tuple(
+        CommandSpec[ForgetMeCommand](
+            (verb,), forget_parser(verb), _always(Action.FORGET_ME), rights_cmds.forget_me
+        )
+        for verb in FORGET_ME
+    )
+    return data + forget
 
 
 COMMANDS: tuple[CommandSpec[Any], ...] = (
@@ -159,6 +188,7 @@ COMMANDS: tuple[CommandSpec[Any], ...] = (
         change_cmds.change,
         raw=True,
     ),
+    *_rights(),
 )
 BY_WORD: dict[str, CommandSpec[Any]] = {word: spec for spec in COMMANDS for word in spec.words}
 

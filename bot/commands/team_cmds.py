@@ -97,4 +97,5 @@ def settings(ctx: CommandContext, command: SettingsCommand) -> Reply:
         *settings_lines(ctx, team, changed=True),
         ctx.t("settings.next_round"),
         ctx.t("settings.replan") if command.open_days and planned else "",
+        ctx.t(f"settings.anonymity_switch.{team.anonymity.value}") if command.anonymity else "",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core import Core
@@ -16,6 +17,7 @@ from bot.presenters.digest import anonymity_label, local_iso, period, round_labe
 from bot.presenters.rounds import round_view
 from bot.questions import Kind
 from prompts.digest_views import CellState, CellView, DigestView
+from prompts.schedule_text import format_day
 
 
 @dataclass
@@ -96,7 +98,19 @@ def digest_view(
         kit=kit_for(core.library, [cells], locale),
         agreements=agreement_views(core, team, locale, until),
         timeline=timeline_lines(core, team, locale, until),
+        kept_from=format_day(kept_from(core, team).astimezone(zone).date(), locale),
+        retention_days=retention_of(core, team),
     )
+
+
+def retention_of(core: Core, team: Team) -> int:
+    """Return the team's retention period in days: its own, else the operator's default."""
+    return team.retention_days or core.settings.retention_days
+
+
+def kept_from(core: Core, team: Team) -> datetime:
+    """Return the moment before which a team's closed rounds are deleted (as of now)."""
+    return core.clock.now() - timedelta(days=retention_of(core, team))
 
 
 def round_digest(core: Core, round_id: int, locale: str) -> DigestView:

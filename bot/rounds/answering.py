@@ -75,7 +75,7 @@ def record_answers(
     a refusal stores nothing at all (not even the person's name). A question left out (or
     left empty) keeps its earlier answer; only the ``cleared`` ones lose it, since clearing
     is an explicit choice. Values are normalised first (an option's number or words become
-    its id). In an anonymous team no respondent is stored and times are kept to the day; the
+    its id). In an anonymous team no respondent and no time are stored; the
     edit key stops linking once the round closes.
 
     Args:
@@ -123,8 +123,8 @@ def record_answers(
     if not given and not removed:
         key_name = "answer.unchanged" if earlier else "answer.empty"
         return AnswerOutcome(bool(earlier), t(key_name, locale))
-    anonymous = rnd.anonymity is Anonymity.ANONYMOUS
-    stamp = now.date().isoformat() if anonymous else iso(now)
+    # An anonymous answer keeps no time at all: even its day could single a person out.
+    stamp = None if rnd.anonymity is Anonymity.ANONYMOUS else iso(now)
     # One transaction: the answers, the person's name and their answer status, or nothing.
     with store.atomic():
         member = store.people.upsert_member(actor)
@@ -144,7 +144,9 @@ def record_answers(
             }
             for qid, value in given.items()
         ]
-        store.answers.save_answers(round_id, member.id, key, rows, removed, stamp[:10])
+        store.answers.save_answers(
+            round_id, member.id, key, rows, removed, stamp[:10] if stamp else None
+        )
     when = format_moment(rnd.closes_at, ZoneInfo(team.timezone), locale)
     key_name = "answer.updated" if earlier else "answer.saved"
     return AnswerOutcome(True, t(key_name, locale, when=when), updated=bool(earlier))

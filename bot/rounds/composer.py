@@ -21,6 +21,7 @@ from bot.models import (
 )
 from bot.ports import ChatPort
 from bot.presenters.rounds import round_view, set_texts
+from bot.rounds.access import form_token
 from bot.storage.directory import conversation_ref
 from prompts.catalog import command_word, t
 from prompts.render import message, render
@@ -61,7 +62,15 @@ def route(core: Core, round_id: int) -> Route | None:
 def round_message(core: Core, r: Route) -> Rendered:
     """Return the round's channel message (the post, and its counter updates while open)."""
     locale = r.team.locale
-    view = round_view(core, r.rnd, r.team, locale, recap=recap_lines(core, r.rnd, r.team, locale))
+    # The token lets a card that holds the questions itself (Teams) carry answers back.
+    view = round_view(
+        core,
+        r.rnd,
+        r.team,
+        locale,
+        recap=recap_lines(core, r.rnd, r.team, locale),
+        form_token=form_token(core, r.rnd, r.team),
+    )
     context = round_context(core, r.rnd, r.team, locale)
     view = view.model_copy(
         update={

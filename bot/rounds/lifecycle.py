@@ -13,7 +13,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.core import Core
-from bot.models import DigestAudience, Purpose, RoleName, Round, RoundStatus
+from bot.models import Anonymity, DigestAudience, Purpose, RoleName, Round, RoundStatus
 from bot.rounds.outcome import keep_agreement
 from bot.rounds.snapshot import snapshot
 
@@ -105,6 +105,9 @@ class Lifecycle:
             store.answers.seal(round_id, members, answered)
             # A post or reminder still waiting (say, on a rate limit) is no longer wanted.
             store.outbox.skip_unsent_of_round(round_id, f"round_{status.value}")
+            if rnd.anonymity is Anonymity.ANONYMOUS:
+                # Who was reminded is who had not answered: gone with the answer status.
+                store.outbox.forget_reminders(round_id)
             conv = team.conversation_id or 0
             store.outbox.add(round_id, Purpose.CLOSE, now, conversation_id=conv)
             if status is RoundStatus.CLOSED and rnd.step is not None:

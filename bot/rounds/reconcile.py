@@ -11,6 +11,7 @@ from bot.core import Core
 from bot.models import Round
 from bot.rounds.fanout import Fanout
 from bot.rounds.lifecycle import Lifecycle
+from bot.rounds.retention import purge
 from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -18,8 +19,6 @@ BATCH = 500
 GROUP = 50
 # Retention is a daily concern; checking once an hour keeps the tick cheap.
 RETAIN_EVERY = timedelta(hours=1)
-# Platforms redeliver within minutes; a day of event ids is plenty.
-EVENTS_KEPT = timedelta(days=1)
 
 
 @dataclass
@@ -110,13 +109,9 @@ class Reconciler:
         return report
 
     def _retain(self, now: datetime) -> None:
+        # Hourly, so a missed daily job never keeps data much longer; the daily job in the
+        # scheduler also reclaims the space.
         if self.retained_at and now - self.retained_at < RETAIN_EVERY:
             return
         self.retained_at = now
-        store = self.core.store
-        cutoff = now - timedelta(days=self.core.settings.retention_days)
-        with store.atomic():
-            purged = store.retention.purge_rounds_before(cutoff)
-            store.events.forget_before(now - EVENTS_KEPT)
-        if purged:
-            log.info("retention: %s rounds deleted", purged)
+        purge(self.core, now)

@@ -13,6 +13,7 @@ from bot.rounds.fanout import Fanout
 from bot.rounds.lifecycle import Lifecycle
 from bot.rounds.planning import ensure_team, plan_timeline
 from bot.rounds.reconcile import Reconciler, ReconcileReport
+from bot.rounds.retention import retain
 from bot.rounds.starting import ProgrammeStart, RoundError, start_programme, start_round
 from scheduler.planner import PlanDiff
 
@@ -111,6 +112,11 @@ class RoundService:
         if done:
             await self.deliver(now)
         return done
+
+    async def retain(self, now: datetime) -> int:
+        """The daily retention run (:func:`bot.rounds.retention.retain`); return rows deleted."""
+        report = await self.core.run(retain, self.core, now)
+        return report.removed
 
     async def reconcile(self, now: datetime) -> ReconcileReport:
         """Catch up with everything due at ``now``; safe to run any number of times."""

@@ -205,14 +205,15 @@ class AnswerStore:
         edit_key: str,
         answer_rows: list[dict[str, Any]],
         cleared: list[str],
-        answered_on: str,
+        answered_on: str | None,
     ) -> None:
         """Store or replace one person's answers, with their answer status, atomically.
 
         Each row has ``id``, ``question_id``, ``respondent``, ``value``,
         ``answered_at`` and ``edited_at``; an earlier row with the same edit key is replaced,
         and the person's answers to the ``cleared`` questions are removed. A late joiner
-        becomes a round member.
+        becomes a round member. ``answered_on`` is None in anonymous teams, whose answer
+        status keeps no day (it is deleted when the round closes anyway).
         """
         with write_transaction(self.db):
             for qid in [row["question_id"] for row in answer_rows] + cleared:
@@ -269,7 +270,8 @@ class AnswerStore:
         return rows(
             self.db,
             "SELECT t.id AS team, r.id AS round_id, r.phase, r.anonymity, q.question_id, "
-            "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale "
+            "q.text_nl, q.text_en, q.kind, p.value, p.answered_at, p.respondent, t.locale, "
+            "t.suppression_threshold "
             "FROM response p JOIN round r ON r.id = p.round_id JOIN team t ON t.id = r.team_id "
             "JOIN round_question q ON q.round_id = p.round_id AND q.question_id = p.question_id "
             "ORDER BY t.id, r.opens_at, q.position, p.value",

@@ -136,6 +136,20 @@ class Outbox:
             [reason, round_id, *(p.value for p in NEEDS_OPEN_ROUND)],
         )
 
+    def forget_reminders(self, round_id: int) -> int:
+        """Delete a closed round's finished reminders to people; return how many.
+
+        Reminders go to those who had not answered yet, so their rows would keep the "has
+        answered" status of an anonymous round after it closed. One still being sent stays
+        until recovery has settled it.
+        """
+        return changed(
+            self.db,
+            "DELETE FROM delivery WHERE round_id = ? AND purpose = ? AND member_id != 0 "
+            "AND status IN ('sent', 'skipped', 'failed')",
+            [round_id, Purpose.REMIND.value],
+        )
+
     def in_flight(self, claimed_before: datetime | None = None) -> list[Delivery]:
         """Return deliveries left 'sending' (claimed before ``claimed_before``, if given)."""
         sql = "SELECT * FROM delivery WHERE status = 'sending'"

@@ -1,4 +1,4 @@
-"""SQL for people: members, team membership with pseudonyms, roles, and forgetting a person."""
+"""SQL for people: members, team membership with pseudonyms and roles."""
 
 from __future__ import annotations
 
@@ -37,13 +37,17 @@ class People:
 
     # members --------------------------------------------------------------------------
     def upsert_member(self, actor: Actor) -> Member:
-        """Store a person (name and locale refreshed when given) and return them."""
+        """Store a person (name, locale and direct reference refreshed when given)."""
+        ref_json = json.dumps(actor.reference, sort_keys=True)
         self.db.execute(
-            "INSERT INTO member (platform, external_user_id, display_name, locale) "
-            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, external_user_id) DO UPDATE SET "
+            "INSERT INTO member (platform, external_user_id, display_name, locale, "
+            "reference_json) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, external_user_id) DO UPDATE SET "
             "display_name = COALESCE(excluded.display_name, display_name), "
-            "locale = COALESCE(excluded.locale, locale)",
-            [actor.platform, actor.user_id, actor.display_name, actor.locale],
+            "locale = COALESCE(excluded.locale, locale), "
+            "reference_json = CASE WHEN excluded.reference_json = '{}' THEN reference_json "
+            "ELSE excluded.reference_json END",
+            [actor.platform, actor.user_id, actor.display_name, actor.locale, ref_json],
         )
         return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
 
@@ -179,36 +183,3 @@ class People:
             )
             is not None
         )
-
-    def forget_member(self, platform: str, user_id: str) -> dict[str, int] | None:
-        """Erase everything that links data to a person; return what was removed.
-
-        Answers stored under their id (named teams) or pseudonym (pseudonymous teams) are
-        deleted; anonymous answers were never linked and stay. None when the person is unknown.
-        """
-        member = self.member_by_user(platform, user_id)
-        if member is None:
-            return None
-        with write_transaction(self.db):
-            pseudonyms = [
-                r["pseudonym"]
-                for r in rows(
-                    self.db, "SELECT pseudonym FROM team_member WHERE member_id = ?", [member.id]
-                )
-            ]
-            answers = self.db.execute(
-                "DELETE FROM response WHERE respondent IN (SELECT ? UNION ALL "
-                "SELECT value FROM json_each(?)) AND round_id IN (SELECT r.id FROM round r "
-                "JOIN team t ON t.id = r.team_id WHERE t.platform = ? AND r.anonymity != "
-                "'anonymous')",
-                [user_id, json.dumps(pseudonyms), platform],
-            ).rowcount
-            roles = self.db.execute("DELETE FROM role WHERE member_id = ?", [member.id]).rowcount
-            self.db.execute("DELETE FROM response_status WHERE member_id = ?", [member.id])
-            self.db.execute("DELETE FROM round_member WHERE member_id = ?", [member.id])
-            self.db.execute("DELETE FROM delivery WHERE member_id = ?", [member.id])
-            teams = self.db.execute(
-                "DELETE FROM team_member WHERE member_id = ?", [member.id]
-            ).rowcount
-            self.db.execute("DELETE FROM member WHERE id = ?", [member.id])
-        return {"answers": answers, "roles": roles, "teams": teams}

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.storage.answers import AnswerStore
+from bot.storage.audit import AuditStore
 from bot.storage.batches import BatchStore
 from bot.storage.db import DEFAULT_BUSY_MS, open_db, write_transaction
 from bot.storage.directory import Directory
@@ -23,6 +24,7 @@ from bot.storage.people import People
 from bot.storage.retention import RetentionStore
 from bot.storage.rounds import RoundStore
 from bot.storage.stats import StatsStore
+from bot.storage.subject import SubjectStore
 from bot.storage.timeline import TimelineStore
 
 
@@ -42,6 +44,8 @@ class _Bound:
     batches: BatchStore
     stats: StatsStore
     timeline: TimelineStore
+    audit: AuditStore
+    subject: SubjectStore
 
     @classmethod
     def on(cls, db: Database, seeded: random.Random | None = None) -> _Bound:
@@ -60,6 +64,8 @@ class _Bound:
             BatchStore(db),
             StatsStore(db),
             TimelineStore(db),
+            AuditStore(db),
+            SubjectStore(db),
         )
 
 
@@ -164,6 +170,16 @@ class Store:
     def timeline(self) -> TimelineStore:
         """A team's joins, task changes and agreements."""
         return self._bound().timeline
+
+    @property
+    def audit(self) -> AuditStore:
+        """The audit log: who did what, and when."""
+        return self._bound().audit
+
+    @property
+    def subject(self) -> SubjectStore:
+        """What is stored about one person, and forgetting them."""
+        return self._bound().subject
 
     # transactions --------------------------------------------------------------------------
     @contextmanager

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,9 @@ from bot.clock import ManualClock
 from bot.logs import PrivacyFilter
 from bot.rounds.answering import record_answers
 from tests.conftest import make_team
+from tests.fakes.specs import specs_dir_fixture  # noqa: F401
+from tests.fakes.teams_activities import fill
+from tests.fakes.teams_world import CHANNEL, COACH, MEMBERS, teams_world
 from tests.harness import Bot
 
 SECRET_TEXT = "Mijn geheime mening over Karel"
@@ -106,3 +110,25 @@ async def test_forget_erases_linked_answers_roles_and_membership(
     assert file_lc.store.people.member_by_user("console", "p1") is None
     again = CliRunner().invoke(app, ["forget", "--db", str(path), "--user", "console:p1"])
     assert again.exit_code == 2 and "niet bekend" in again.output
+
+
+async def test_no_answer_text_or_name_in_logs_through_a_whole_teams_round(
+    specs_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with teams_world(specs_dir) as teams:
+        await teams.command("start")
+        await teams.command("rol coach @Cas Coach", mentions=[teams.person(COACH)])
+        rnd = teams.open_round()
+        card = teams.connector.post(CHANNEL, rnd.message_id or "").card or {}
+        for aad in MEMBERS:
+            await teams.press(
+                "reflectie.answer", fill(card, text=SECRET_TEXT), aad, rnd.message_id or ""
+            )
+        teams.clock.set(rnd.closes_at)
+        await teams.lc.reconcile(teams.clock.now())
+        digests = [p for p in teams.connector.personal_posts(COACH) if SECRET_TEXT in p.text]
+        assert digests, "the coach's digest really carried the text"
+    assert caplog.records
+    assert SECRET_TEXT not in caplog.text
+    assert "Lid 1" not in caplog.text and "Cas Coach" not in caplog.text

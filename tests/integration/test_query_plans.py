@@ -16,6 +16,14 @@ ALLOWED_SCANS: dict[str, str] = {
     # The whole-database counts behind /metrics and /healthz: they are read by a monitor
     # once a scrape, not per action, and count every row by design.
     "SELECT status, COUNT(*) FROM delivery GROUP BY status": "monitoring counts every row",
+    # The daily retention job looks at each person once to find who is in no team, role or
+    # round any more; each check is an index lookup, and it runs once a day, not per action.
+    (
+        "SELECT id, personal_conversation_id AS conv FROM member WHERE id IN (SELECT m.id FROM "
+        "member m WHERE NOT EXISTS (SELECT ? FROM team_member tm WHERE tm.member_id = m.id AND "
+        "tm.active = ?) AND NOT EXISTS (SELECT ? FROM role r WHERE r.member_id = m.id) AND NOT "
+        "EXISTS (SELECT ? FROM round_member rm WHERE rm.member_id = m.id))"
+    ): "daily retention: every person checked once a day",
 }
 
 

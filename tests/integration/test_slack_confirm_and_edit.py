@@ -81,3 +81,30 @@ async def test_emptying_one_field_of_the_modal_clears_only_that_answer(slack: Sl
     await slack.send(slack.req.view_submission(view, kept, user_id="U1"))
     stored = {r["question_id"]: r["value"] for r in slack.lc.store.answers.responses(rnd.id)}
     assert stored == kept
+
+
+async def test_my_data_and_forget_me_work_in_a_direct_message_with_the_confirm_button(
+    slack: Slack, specs_dir: Path
+) -> None:
+    await slack.command("start")
+    await slack.command("rol coach <@U1|u1>")
+    mine = await slack.command("mijn gegevens", user="U1", channel="DU1")
+    assert mine["response_type"] == "ephemeral" and "slack-id U1" in str(mine["text"])
+    ack = await slack.command("vergeet mij", user="U1", channel="DU1")
+    assert ack["response_type"] == "ephemeral" and BlockKitChecker(specs_dir).message(ack) == []
+    button = _confirm_button(ack)
+    assert button["value"] == "vergeet mij ja"
+    assert slack.lc.store.people.member_by_user("slack", "U1") is not None, "asked, not done"
+    status, _ = await slack.send(
+        slack.req.button(
+            str(button["value"]),
+            user_id="U1",
+            channel_id="DU1",
+            action_id=CONFIRM,
+            block_id="confirm",
+        )
+    )
+    assert status == 200
+    assert slack.lc.store.people.member_by_user("slack", "U1") is None
+    [answer] = [r for r in slack.api.responses if "gewist" in json.dumps(r)]
+    assert "niet opnieuw uit" in json.dumps(answer, ensure_ascii=False)

@@ -58,6 +58,12 @@ def _contexts() -> dict[str, dict[str, object]]:
         "compare": {"compare": digest_views.compare()},
         "programme": {"programme": digest_views.programme()},
         "style": {},
+        "refreshed": {
+            "card": render("teams", "form", "nl", round=_round()).payload["card"],  # type: ignore[index]
+            "notice": {"text": "Opgeslagen", "ok": True},
+            "errors": {"a.text": "Te lang"},
+            "values": {"q:a.text": "x"},
+        },
         "home": {
             "home": HomeView(
                 name="Anna",
