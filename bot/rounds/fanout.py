@@ -143,6 +143,9 @@ class Fanout:
     async def _send(self, job: Job, now: datetime) -> str | None:
         # The platform's message id once it was sent (recorded by the caller); None on failure.
         d = job.delivery
+        # Let the loop answer whoever is waiting (an ack) between one render and the next:
+        # inline database work would otherwise render a whole chunk in one go.
+        await asyncio.sleep(0)
         try:
             return await self._perform(job)
         except DeliveryError as exc:
