@@ -85,27 +85,34 @@ class Fanout:
     async def run(self, now: datetime) -> int:
         """Send every delivery that is due; return how many were sent.
 
-        ``PARALLEL`` workers each claim one delivery at a time, right before sending it, so a
-        crash leaves at most that many posts whose outcome is unknown.
+        Deliveries are claimed ``PARALLEL`` at a time in one transaction, sent side by side,
+        and recorded as sent together in one more (group commit): two commits per chunk
+        instead of two per delivery. A crash leaves at most one chunk whose outcome is
+        unknown; recovery looks those posts up (:meth:`recover`), so none is posted twice.
         """
         sent = 0
-
-        async def worker() -> None:
-            nonlocal sent
-            while jobs := await self.core.run(self._claim_due, now, 1):
-                sent += await self._send(jobs[0], now)
-
-        await asyncio.gather(*(worker() for _ in range(PARALLEL)))
+        while jobs := await self.core.run(self._claim_due, now, PARALLEL):
+            done = await asyncio.gather(*(self._send(job, now) for job in jobs))
+            delivered = [
+                (job.delivery, mid) for job, mid in zip(jobs, done, strict=True) if mid is not None
+            ]
+            if delivered:
+                await self.core.run(self._sent_all, delivered, now)
+            for d, _ in delivered:
+                log.info("delivery %s (%s, round %s) sent", d.id, d.purpose.value, d.round_id)
+            sent += len(delivered)
         if (wake := await self.core.run(lambda: self.core.store.outbox.next_due())) is not None:
             self.core.timer.wake_at(wake)
         return sent
 
     def _claim_due(self, now: datetime, limit: int) -> list[Job]:
-        # On the database thread: claim due heads of line and load what sending needs.
+        # On the database thread: claim due heads of line and load what sending needs, in one
+        # transaction for the chunk.
         store = self.core.store
         jobs: list[Job] = []
-        while len(jobs) < limit and (due := store.outbox.due(now, limit - len(jobs))):
-            jobs += self._claim(due, now)
+        with store.atomic():
+            while len(jobs) < limit and (due := store.outbox.due(now, limit - len(jobs))):
+                jobs += self._claim(due, now)
         return jobs
 
     def _claim(self, due: list[Delivery], now: datetime) -> list[Job]:
@@ -133,23 +140,29 @@ class Fanout:
     def _retry_at(self, d: Delivery, now: datetime, retry_after: float | None = None) -> datetime:
         return now + timedelta(seconds=self.backoff.delay(d.attempts - 1, retry_after))
 
-    async def _send(self, job: Job, now: datetime) -> int:
+    async def _send(self, job: Job, now: datetime) -> str | None:
+        # The platform's message id once it was sent (recorded by the caller); None on failure.
         d = job.delivery
+        # Let the loop answer whoever is waiting (an ack) between one render and the next:
+        # inline database work would otherwise render a whole chunk in one go.
+        await asyncio.sleep(0)
         try:
-            message_id = await self._perform(job)
+            return await self._perform(job)
         except DeliveryError as exc:
             await self.core.run(self._failed, job, exc, now)
-            return 0
+            return None
         except Exception as exc:
             # Only the type: exception text from a platform may quote the message.
             log.error("delivery %s raised %s", d.id, type(exc).__name__)
             await self.core.run(
                 self._failed, job, DeliveryError(type(exc).__name__, retryable=True), now
             )
-            return 0
-        await self.core.run(self._sent, d, message_id, now)
-        log.info("delivery %s (%s, round %s) sent", d.id, d.purpose.value, d.round_id)
-        return 1
+            return None
+
+    def _sent_all(self, delivered: list[tuple[Delivery, str]], now: datetime) -> None:
+        with self.core.store.atomic():
+            for d, message_id in delivered:
+                self._sent(d, message_id, now)
 
     def _sent(self, d: Delivery, message_id: str, now: datetime) -> None:
         # The platform's message id is recorded in the same transaction that marks it sent.
@@ -163,7 +176,10 @@ class Fanout:
         store, d, r = self.core.store, job.delivery, job.route
         retry_at = self._retry_at(d, now, exc.retry_after) if exc.retryable else None
         with store.atomic():
-            status = store.outbox.failed(d.id, exc.reason, retry_at=retry_at)
+            # A rate limit with Retry-After is the platform saying when, not a failed try:
+            # a storm of them must not make a post give up (they are paced, so they end).
+            counted = exc.retry_after is None
+            status = store.outbox.failed(d.id, exc.reason, retry_at=retry_at, counted=counted)
             channel = d.member_id == 0 and d.conversation_id
             if exc.gone and channel:
                 store.directory.mark_conversation_gone(d.conversation_id, exc.reason)

@@ -12,9 +12,11 @@ from bot.models import Round
 from bot.rounds.fanout import Fanout
 from bot.rounds.lifecycle import Lifecycle
 from bot.rounds.retention import purge
+from bot.storage.store import Store
 
 log = logging.getLogger(__name__)
 BATCH = 500
+GROUP = 50
 # Retention is a daily concern; checking once an hour keeps the tick cheap.
 RETAIN_EVERY = timedelta(hours=1)
 
@@ -31,18 +33,23 @@ class ReconcileReport:
 
 
 def _each_due(
+    store: Store,
     fetch: Callable[[datetime, int], list[Round]],
     now: datetime,
     act: Callable[[Round], None],
 ) -> None:
     # Work in batches so a programme-wide close of thousands of rounds finishes in one tick;
     # stop when a batch made no progress (e.g. a round waiting for the team's open round).
+    # Each claim keeps its own savepoint, but GROUP of them share one commit (group commit:
+    # one fsync for fifty rounds, not one each; durability is not relaxed).
     seen: set[int] = set()
     while True:
         batch = [r for r in fetch(now, BATCH) if r.id not in seen]
-        for rnd in batch:
-            seen.add(rnd.id)
-            act(rnd)
+        for start in range(0, len(batch), GROUP):
+            with store.atomic():
+                for rnd in batch[start : start + GROUP]:
+                    seen.add(rnd.id)
+                    act(rnd)
         if len(batch) < BATCH:
             return
 
@@ -75,7 +82,7 @@ class Reconciler:
         return report
 
     def _claims(self, now: datetime) -> ReconcileReport:
-        # On the database thread: every claim of the tick, each in its own transaction.
+        # On the database thread: every claim of the tick, each its own savepoint, GROUP a commit.
         report = ReconcileReport()
         lc, rounds = self.lifecycle, self.core.store.rounds
         grace = self.core.grace()
@@ -95,9 +102,10 @@ class Reconciler:
             if lc.remind_round(rnd.id, now):
                 report.reminded.append(rnd.id)
 
-        _each_due(rounds.due_to_close, now, close)
-        _each_due(rounds.due_to_open, now, open_or_miss)
-        _each_due(rounds.due_to_remind, now, remind)
+        store = self.core.store
+        _each_due(store, rounds.due_to_close, now, close)
+        _each_due(store, rounds.due_to_open, now, open_or_miss)
+        _each_due(store, rounds.due_to_remind, now, remind)
         return report
 
     def _retain(self, now: datetime) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import Member, RoundQuestion
-from bot.storage.db import rows, write_transaction
+from bot.storage.db import many, rows, write_transaction
 
 
 def _question_row(q: RoundQuestion) -> dict[str, Any]:
@@ -37,7 +37,25 @@ def _question_row(q: RoundQuestion) -> dict[str, Any]:
     }
 
 
+# Parsed snapshots by their stored content (everything but the round id): every round of a
+# programme round, and every read of one round, asks the same questions, and parsing the JSON
+# and validating the model was most of the cost of showing a round. Keyed by content, an entry
+# can never be stale; the bound only keeps memory flat.
+_PARSED: dict[tuple[Any, ...], RoundQuestion] = {}
+_PARSED_MAX = 4096
+
+
 def _question(row: dict[str, Any]) -> RoundQuestion:
+    key = tuple(v for k, v in row.items() if k != "round_id")
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[key] = _parse_question({**row, "round_id": 0})
+    return parsed.model_copy(update={"round_id": row["round_id"]})
+
+
+def _parse_question(row: dict[str, Any]) -> RoundQuestion:
     extra = json.loads(row["extra_json"] or "{}")
     return RoundQuestion.model_validate(
         {
@@ -74,8 +92,22 @@ class AnswerStore:
     # questions and roster -------------------------------------------------------------
     def snapshot_questions(self, questions: list[RoundQuestion]) -> None:
         """Freeze a round's questions as they are asked now."""
-        self.db.table("round_question").insert_all(
-            [_question_row(q) for q in questions], replace=True
+        self._insert_questions([_question_row(q) for q in questions])
+
+    def snapshot_questions_of(self, round_ids: list[int], questions: list[RoundQuestion]) -> None:
+        """Freeze the same questions into many rounds (a programme round): packed once."""
+        packed = [_question_row(q) for q in questions]
+        self._insert_questions([{**q, "round_id": rid} for rid in round_ids for q in packed])
+
+    def _insert_questions(self, packed: list[dict[str, Any]]) -> None:
+        if not packed:
+            return
+        columns = list(packed[0])
+        marks = ", ".join("?" for _ in columns)
+        many(
+            self.db,
+            f"INSERT OR REPLACE INTO round_question ({', '.join(columns)}) VALUES ({marks})",
+            [[q[c] for c in columns] for q in packed],
         )
 
     def round_questions(self, round_id: int) -> list[RoundQuestion]:
@@ -91,11 +123,20 @@ class AnswerStore:
 
     def set_round_members(self, round_id: int, member_ids: list[int]) -> None:
         """Record who was in the conversation when the round opened."""
-        for mid in member_ids:
-            self.db.execute(
-                "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
-                [round_id, mid],
-            )
+        many(
+            self.db,
+            "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
+            [(round_id, mid) for mid in member_ids],
+        )
+
+    def set_rosters_from_teams(self, rounds: list[tuple[int, str]]) -> None:
+        """Record each ``(round_id, team_id)``'s roster: the team's active members now."""
+        many(
+            self.db,
+            "INSERT OR IGNORE INTO round_member (round_id, member_id) SELECT ?, member_id "
+            "FROM team_member WHERE team_id = ? AND active = 1",
+            rounds,
+        )
 
     def refresh_round_members(self, round_id: int, member_ids: list[int]) -> None:
         """Make the round's roster the conversation's people now; who answered stays in it."""

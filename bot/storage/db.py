@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.utils import dedupe_keys
 
 from bot.storage.migrations import migrations
 
@@ -80,16 +81,51 @@ def iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat()
 
 
+def _select(db: Database, sql: str, params: Iterable[Any]) -> sqlite3.Cursor | None:
+    # A plain SELECT goes straight to the driver: sqlite-utils' query() wraps every statement
+    # in a savepoint and parses its first keyword, three statements and much Python per read,
+    # which on the hot paths (a submission, a programme round) cost more than the reads.
+    if sql.lstrip()[:6].upper() != "SELECT":
+        return None
+    return db.conn.execute(sql, list(params))
+
+
+def _dicts(cursor: sqlite3.Cursor, found: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    keys = [d[0] for d in cursor.description]
+    if len(set(keys)) != len(keys):
+        keys = list(dedupe_keys(keys))  # as sqlite-utils names repeated columns
+    return [dict(zip(keys, row, strict=True)) for row in found]
+
+
 def rows(db: Database, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
     """Return every row of a read-only query."""
-    return list(db.query(sql, list(params)))
+    cursor = _select(db, sql, params)
+    if cursor is None:
+        return list(db.query(sql, list(params)))
+    return _dicts(cursor, cursor.fetchall())
 
 
 def one(db: Database, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
     """Return the first row of a read-only query, or None."""
-    return next(iter(db.query(sql, list(params))), None)
+    cursor = _select(db, sql, params)
+    if cursor is None:
+        return next(iter(db.query(sql, list(params))), None)
+    first = cursor.fetchone()
+    found = _dicts(cursor, [first])[0] if first is not None else None
+    cursor.close()  # the rest of the result is not wanted
+    return found
 
 
 def changed(db: Database, sql: str, params: Iterable[Any] = ()) -> int:
     """Run a write and return how many rows it changed (a claim succeeded when it is 1)."""
     return int(db.execute(sql, list(params)).rowcount)
+
+
+def many(db: Database, sql: str, params: Iterable[Iterable[Any]]) -> None:
+    """Run one write for every parameter row, in one statement loop inside a transaction.
+
+    Straight to the driver's ``executemany``; inside the caller's transaction (a savepoint)
+    or in one of its own, so the driver never leaves an implicit transaction open.
+    """
+    with write_transaction(db):
+        db.conn.executemany(sql, [list(p) for p in params])

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from bot.models import Delivery, DeliveryStatus, Purpose
-from bot.storage.db import changed, iso, one, rows
+from bot.storage.db import changed, iso, many, one, rows
 
 MAX_ATTEMPTS = 8
 """Tries of one delivery before it counts as failed (with backoff: about eight minutes)."""
@@ -49,6 +49,20 @@ class Outbox:
             == 1
         )
 
+    def add_many(
+        self, round_ids: list[int], purpose: Purpose, now: datetime, conversations: list[int]
+    ) -> None:
+        """Queue one channel delivery per round (``conversations[i]`` for ``round_ids[i]``)."""
+        many(
+            self.db,
+            "INSERT OR IGNORE INTO delivery (round_id, purpose, conversation_id, member_id, "
+            "next_attempt_at) VALUES (?, ?, ?, 0, ?)",
+            [
+                (r, purpose.value, c, iso(now))
+                for r, c in zip(round_ids, conversations, strict=True)
+            ],
+        )
+
     def due(self, now: datetime, limit: int = 200) -> list[Delivery]:
         """Return pending deliveries whose time has come and whose turn it is, oldest first."""
         found = rows(
@@ -82,15 +96,22 @@ class Outbox:
             [message_id, iso(now), delivery_id],
         )
 
-    def failed(self, delivery_id: int, reason: str, *, retry_at: datetime | None) -> DeliveryStatus:
-        """Record a failed attempt; retry later when allowed, else give up. Returns the status."""
+    def failed(
+        self, delivery_id: int, reason: str, *, retry_at: datetime | None, counted: bool = True
+    ) -> DeliveryStatus:
+        """Record a failed attempt; retry later when allowed, else give up. Returns the status.
+
+        An attempt that is not ``counted`` (the platform said when to come back: a rate
+        limit, not a failure of this delivery) is retried without using up a try.
+        """
         row = one(self.db, "SELECT attempts FROM delivery WHERE id = ?", [delivery_id])
         attempts = int(row["attempts"]) if row else MAX_ATTEMPTS
-        if retry_at is not None and attempts < MAX_ATTEMPTS:
+        if retry_at is not None and (attempts < MAX_ATTEMPTS or not counted):
+            refund = 0 if counted else 1
             self.db.execute(
                 "UPDATE delivery SET status = 'pending', next_attempt_at = ?, "
-                "error = ? WHERE id = ?",
-                [iso(retry_at), reason, delivery_id],
+                "error = ?, attempts = MAX(attempts - ?, 0) WHERE id = ?",
+                [iso(retry_at), reason, refund, delivery_id],
             )
             return DeliveryStatus.PENDING
         self.db.execute(

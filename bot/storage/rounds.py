@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -10,7 +11,7 @@ from sqlite_utils import Database
 
 from bot.models import Anonymity, Phase, Round, RoundStatus
 from bot.ports import RoundAction
-from bot.storage.db import changed, iso, one, rows
+from bot.storage.db import changed, iso, one, rows, write_transaction
 
 
 class RoundStore:
@@ -63,6 +64,63 @@ class RoundStore:
             ],
         )
         return self.round(int(cur.lastrowid or 0))  # type: ignore[return-value]
+
+    def insert_open_rounds(self, specs: list[dict[str, Any]], now: datetime) -> list[Round]:
+        """Insert rounds that open at once (a programme round), and return them in order.
+
+        Each spec holds ``insert_round``'s keyword arguments and a ``secret``. The caller runs
+        this inside its write transaction, after checking that none of the teams has a
+        round open (the unique index would refuse the whole batch otherwise).
+        """
+        ids = []
+        with write_transaction(self.db):
+            for spec in specs:
+                ids.append(self._insert_open(spec, now))
+        found = {r.id: r for r in self.rounds_by_id(ids)}
+        return [found[i] for i in ids]
+
+    def _insert_open(self, spec: dict[str, Any], now: datetime) -> int:
+        cur = self.db.conn.execute(
+            "INSERT INTO round (team_id, phase, seq, set_id, theme, batch_id, opens_at, "
+            "remind_at, closes_at, anonymity, created_by, step, status, opened_at, secret) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?)",
+            [
+                spec["team_id"],
+                spec["phase"].value,
+                spec["seq"],
+                spec["set_id"],
+                spec.get("theme"),
+                spec.get("batch_id"),
+                iso(spec["opens_at"]),
+                iso(spec["remind_at"]) if spec.get("remind_at") else None,
+                iso(spec["closes_at"]),
+                spec["anonymity"].value,
+                spec.get("created_by"),
+                spec.get("step"),
+                iso(now),
+                spec["secret"],
+            ],
+        )
+        return int(cur.lastrowid or 0)
+
+    def rounds_by_id(self, round_ids: list[int]) -> list[Round]:
+        """Return the rounds with these ids (any order), in one read."""
+        return self._round_rows(
+            "SELECT * FROM round WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(round_ids)],
+        )
+
+    def teams_with_open_round(self, team_ids: list[str]) -> set[str]:
+        """Return which of these teams have a round open now, in one read."""
+        return {
+            str(r["team_id"])
+            for r in rows(
+                self.db,
+                "SELECT team_id FROM round WHERE status = 'open' AND team_id IN "
+                "(SELECT value FROM json_each(?))",
+                [json.dumps(team_ids)],
+            )
+        }
 
     def round(self, round_id: int) -> Round | None:
         """Return a round by id."""
