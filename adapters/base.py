@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.ports import ChatPort, DeliveryError, InteractionPort
 
-__all__ = ["Adapter", "DeliveryError"]
+__all__ = ["Adapter", "CoreDoor", "DeliveryError"]
 
 
 class Adapter(ChatPort, Protocol):
@@ -30,3 +30,16 @@ class Adapter(ChatPort, Protocol):
 
     def health(self) -> dict[str, Any]:
         """Return ``{"ok": bool, ...}``: whether the platform can be reached, for /healthz."""
+
+
+class CoreDoor:
+    """The core's door an adapter is given when mounted, for its request handlers to use."""
+
+    _core: InteractionPort | None = None
+
+    @property
+    def core(self) -> InteractionPort:
+        """The core's door, given when the adapter is mounted."""
+        if self._core is None:
+            raise RuntimeError("mount the adapter before it handles requests")
+        return self._core

@@ -15,6 +15,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from adapters.base import CoreDoor
 from adapters.http import SHARED, SessionPool
 from adapters.slack import translate as tr
 from adapters.slack.outbound import SlackOutbound, make_client
@@ -43,7 +44,7 @@ ACK_BUDGET = 1.0
 SLACK_DOWN_AFTER = 5
 
 
-class SlackAdapter(SlackOutbound):
+class SlackAdapter(SlackOutbound, CoreDoor):
     """Slack for reflectiebot: the ``ChatPort`` for the core and bolt listeners for Slack.
 
     Listeners acknowledge at once and finish in tracked background tasks (``drain`` awaits
@@ -75,7 +76,6 @@ class SlackAdapter(SlackOutbound):
     ):
         self.pool = pool or SHARED
         super().__init__(make_client(bot_token, base_url, self.pool), pace=pace, minute=minute)
-        self._core: InteractionPort | None = None
         self.ack_budget = ack_budget
         self.app_token = app_token
         self.verifier = SignatureVerifier(signing_secret)
@@ -101,13 +101,6 @@ class SlackAdapter(SlackOutbound):
         self.app.error(self._on_error)
 
     # lifetime ----------------------------------------------------------------------------
-    @property
-    def core(self) -> InteractionPort:
-        """The core's door, given when the adapter is mounted."""
-        if self._core is None:
-            raise RuntimeError("mount the adapter before it handles requests")
-        return self._core
-
     def mount(self, app: web.Application, inbound: InteractionPort) -> None:
         """Serve commands, interactivity and events at ``POST /slack/events``."""
         self._core = inbound

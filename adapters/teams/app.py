@@ -13,6 +13,7 @@ from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import TurnContext
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 
+from adapters.base import CoreDoor
 from adapters.teams import translate as tr
 from adapters.teams.auth import token_source
 from adapters.teams.connector import Connector, TurnClients
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 TEAMS_DOWN_AFTER = 5
 
 
-class TeamsAdapter(TeamsOutbound):
+class TeamsAdapter(TeamsOutbound, CoreDoor):
     """Microsoft Teams for reflectiebot: the ``ChatPort`` and the SDK agent behind /api/messages.
 
     A turn is answered at once: a message (a command) or an installation gets 202 and is
@@ -52,19 +53,11 @@ class TeamsAdapter(TeamsOutbound):
     ):
         super().__init__(connector or Connector(token_source(config)), limits)
         self.config = config
-        self._core: InteractionPort | None = None
         self._work = Background("teams")
         self.sdk = CloudAdapter(channel_service_client_factory=TurnClients(self.connector))
         self.endpoint = Endpoint(config, self.sdk, self)
 
     # lifetime ----------------------------------------------------------------------------
-    @property
-    def core(self) -> InteractionPort:
-        """The core's door, given when the adapter is mounted."""
-        if self._core is None:
-            raise RuntimeError("mount the adapter before it handles requests")
-        return self._core
-
     def mount(self, app: web.Application, inbound: InteractionPort) -> None:
         """Serve the Bot Connector at ``POST /api/messages`` (only this route needs a token)."""
         self._core = inbound
