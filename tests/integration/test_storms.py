@@ -136,6 +136,24 @@ async def test_a_post_that_keeps_failing_is_given_up_and_the_managers_are_told(
     assert storm.lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0) == 0
 
 
+async def test_rate_limits_that_say_when_to_come_back_never_make_a_post_give_up(
+    storm: Storm,
+) -> None:
+    # Slack said when to retry: waiting is the right answer, however often it says so; only
+    # failures without that promise (5xx) use up the bounded tries.
+    storm.api.fail_next = [("chat.postMessage", 429)] * (MAX_ATTEMPTS + 2)
+    await storm.command("start", channel="C00001")
+    await storm.settle()
+    assert "C00001" in storm.api.top_posts(), "delivered after the platform's waits"
+    attempts = [
+        c
+        for c in storm.api.calls
+        if c.args.get("channel") == "C00001" and c.method == "chat.postMessage"
+    ]
+    assert len(attempts) > MAX_ATTEMPTS
+    assert storm.lc.store.outbox.counts().get(DeliveryStatus.FAILED, 0) == 0
+
+
 async def test_a_retry_runs_on_its_own_timer_not_on_the_minute_tick(specs_dir: Path) -> None:
     async with FakeSlackWebAPI(specs_dir) as api:
         api.add_user("UMGR", "mgr")
