@@ -7,9 +7,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TypedDict
 
 from bot.core import Core
-from bot.models import PLANNED_PHASES, Phase, Purpose, Round, RoundStatus, Team
+from bot.models import PLANNED_PHASES, Anonymity, Phase, Purpose, Round, RoundStatus, Team
 from bot.rounds.lifecycle import Lifecycle
 from bot.rounds.snapshot import snapshot
 from bot.storage.batches import Batch
@@ -71,21 +72,9 @@ def start_round(
         raise RoundError("round_error.unknown_set", name=f"{set_id} {step}")
     if store.rounds.open_round_of(team_id):
         raise RoundError("round_error.already_open", team=team.name)
-    window = core.calendar(team).window_from(now, team.open_days)
     with store.atomic():
         rnd = store.rounds.insert_round(
-            team_id=team_id,
-            phase=_phase_of(set_id),
-            seq=0,
-            set_id=set_id,
-            opens_at=now,
-            remind_at=window.remind_at,
-            closes_at=window.closes_at,
-            anonymity=team.anonymity,
-            batch_id=batch_id,
-            created_by=member_id,
-            theme=set_id.partition(":")[2] if set_id.startswith("theme:") else None,
-            step=step,
+            **_fields(core, team, set_id, member_id, now, batch_id, step)
         )
         if not Lifecycle(core).open_round(rnd.id, now):
             # Raising rolls the insert back: a manager started one there a moment ago.
@@ -200,26 +189,13 @@ def _open_all(
         return []
     busy = store.rounds.teams_with_open_round([t.id for t in teams])
     chosen = [t for t in teams if t.id not in busy]  # e.g. the team has another round open
-    specs = []
-    for team in chosen:
-        window = core.calendar(team).window_from(now, team.open_days)
-        specs.append(
-            {
-                "team_id": team.id,
-                "phase": _phase_of(set_id),
-                "seq": 0,
-                "set_id": set_id,
-                "opens_at": now,
-                "remind_at": window.remind_at,
-                "closes_at": window.closes_at,
-                "anonymity": team.anonymity,
-                "batch_id": batch_id,
-                "created_by": member_id,
-                "theme": set_id.partition(":")[2] if set_id.startswith("theme:") else None,
-                "step": step,
-                "secret": secrets.token_hex(32),
-            }
-        )
+    specs = [
+        {
+            **_fields(core, team, set_id, member_id, now, batch_id, step),
+            "secret": secrets.token_hex(32),
+        }
+        for team in chosen
+    ]
     with store.atomic():
         opened = store.rounds.insert_open_rounds(specs, now)
         ids = [r.id for r in opened]
@@ -230,3 +206,47 @@ def _open_all(
     log.info("batch %s: %d rounds opened", batch_id, len(opened))
     core.sync_timers(*ids)
     return opened
+
+
+class _NewRound(TypedDict):
+    """``RoundStore.insert_round``'s keyword arguments."""
+
+    team_id: str
+    phase: Phase
+    seq: int
+    set_id: str
+    opens_at: datetime
+    remind_at: datetime | None
+    closes_at: datetime
+    anonymity: Anonymity
+    batch_id: str | None
+    created_by: int | None
+    theme: str | None
+    step: int | None
+
+
+def _fields(
+    core: Core,
+    team: Team,
+    set_id: str,
+    member_id: int | None,
+    now: datetime,
+    batch_id: str | None,
+    step: int | None,
+) -> _NewRound:
+    """The columns of a round started now in ``team``: one source for one and a batch."""
+    window = core.calendar(team).window_from(now, team.open_days)
+    return _NewRound(
+        team_id=team.id,
+        phase=_phase_of(set_id),
+        seq=0,
+        set_id=set_id,
+        opens_at=now,
+        remind_at=window.remind_at,
+        closes_at=window.closes_at,
+        anonymity=team.anonymity,
+        batch_id=batch_id,
+        created_by=member_id,
+        theme=set_id.partition(":")[2] if set_id.startswith("theme:") else None,
+        step=step,
+    )
