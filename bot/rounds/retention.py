@@ -25,9 +25,14 @@ class RetentionReport:
     reclaimed: bool = False
 
     @property
+    def personal(self) -> int:
+        """Rows of personal data deleted (event ids are not: they only mark redeliveries)."""
+        return self.rounds + self.history + self.people + self.audit
+
+    @property
     def removed(self) -> int:
         """How many rows were deleted in all."""
-        return self.rounds + self.history + self.people + self.audit + self.events
+        return self.personal + self.events
 
 
 def purge(core: Core, now: datetime) -> RetentionReport:
@@ -47,7 +52,7 @@ def purge(core: Core, now: datetime) -> RetentionReport:
             events=store.events.forget_before(now - EVENTS_KEPT),
         )
         report.people = store.retention.purge_people()
-    if report.rounds or report.history or report.people or report.audit:
+    if report.personal:
         log.info(
             "retention: %s rounds, %s people, %s audit entries deleted",
             report.rounds,
@@ -60,6 +65,6 @@ def purge(core: Core, now: datetime) -> RetentionReport:
 def retain(core: Core, now: datetime) -> RetentionReport:
     """The daily run: :func:`purge`, then give the freed pages back (outside any transaction)."""
     report = purge(core, now)
-    if report.rounds or report.history or report.people or report.audit:
+    if report.personal:
         report.reclaimed = core.store.retention.reclaim()
     return report
