@@ -9,9 +9,10 @@ from typing import Any, TypeVar
 
 from microsoft_agents.activity import Activity, ConversationParameters
 
+from adapters.teams.activity import PLATFORM, person
 from adapters.teams.connector import Connector
 from adapters.teams.limits import Limits
-from adapters.teams.translate import PLATFORM, activity_body, person
+from adapters.teams.translate import activity_body
 from bot.messages import Actor, ConversationRef, Rendered
 from bot.ports import DeliveryError
 
