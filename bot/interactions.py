@@ -11,22 +11,21 @@ from bot.messages import (
     AnswersSubmitted,
     CommandInvoked,
     ConversationJoined,
-    ConversationRef,
     FormRequested,
     HomeRequested,
     Inbound,
     MemberJoined,
     MemberLeft,
-    Rendered,
     Reply,
 )
 from bot.models import RoleName, RoundStatus
-from bot.ports import ChatPort, DbBusyError
+from bot.ports import DbBusyError
 from bot.presenters.rounds import round_view
 from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.changes import member_joined
-from bot.rounds.composer import round_message, route
+from bot.rounds.composer import route
+from bot.rounds.counter import Counter
 from bot.rounds.membership import apply_membership
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
@@ -54,8 +53,7 @@ class Interactions:
     def __init__(self, core: Core, rounds: RoundService | None = None):
         self.core = core
         self.rounds = rounds or RoundService(core)
-        # round id -> whether answers came in while its counter update was under way.
-        self._counting: dict[int, bool] = {}
+        self.counter = Counter(core)
 
     async def drain(self) -> None:
         """Wait until follow-up work started after a reply has finished."""
@@ -210,47 +208,8 @@ class Interactions:
         if outcome.ok:
             # After the reply: the platform is waiting to acknowledge the submission, and a
             # rate-limited message update must not hold that acknowledgement up.
-            core.background.spawn(self._refresh_counter(event.round_id))
+            core.background.spawn(self.counter.refresh(event.round_id))
         return reply
-
-    async def _refresh_counter(self, round_id: int) -> None:
-        # Coalesced: while one update of a round's counter waits (chat.update is Tier 3, 50 a
-        # minute for the whole workspace), the answers that arrive make one more update after
-        # it, not one each. Runs on the event loop only, so the bookkeeping needs no lock.
-        if round_id in self._counting:
-            self._counting[round_id] = True
-            return
-        self._counting[round_id] = False
-        try:
-            while True:
-                await self._update_counter(round_id)
-                if not self._counting.get(round_id):
-                    return
-                self._counting[round_id] = False
-        finally:
-            self._counting.pop(round_id, None)
-
-    async def _update_counter(self, round_id: int) -> None:
-        # The counter is re-derived from the database each time, so a lost or repeated
-        # update cannot make it wrong; it is therefore not an outbox delivery.
-        try:
-            found = await self.core.run(self._counter, round_id)
-        except DbBusyError:
-            return  # the next answer or the close brings the counter up to date
-        if found is None:
-            return
-        port, ref, message_id, msg = found
-        try:
-            await port.update(ref, message_id, msg)
-        except Exception as exc:
-            log.warning("counter of round %s not updated: %s", round_id, type(exc).__name__)
-
-    def _counter(self, round_id: int) -> tuple[ChatPort, ConversationRef, str, Rendered] | None:
-        r = route(self.core, round_id)
-        ref = r.ref() if r else None
-        if r is None or ref is None or not r.rnd.message_id:
-            return None
-        return r.port, ref, r.rnd.message_id, round_message(self.core, r)
 
     def joined(self, event: ConversationJoined) -> Reply:
         """Remember a conversation the bot was added to and say how to begin."""

@@ -3,37 +3,39 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.ports import RoundAction, RoundDriver, Tick
+from scheduler.timers import DELIVER_JOB, Timers, job_id
+
+__all__ = [
+    "DELIVER_JOB",
+    "RECONCILE_JOB",
+    "REFRESH_JOB",
+    "RETAIN_EVERY",
+    "RETENTION_JOB",
+    "Runner",
+    "job_id",
+]
 
 log = logging.getLogger(__name__)
 
 RECONCILE_JOB = "reconcile"
 REFRESH_JOB = "refresh"
-DELIVER_JOB = "deliver"
 RETENTION_JOB = "retention"
 RETAIN_EVERY = timedelta(days=1)
 # A timer never fires before its time (APScheduler compares with the wall clock), but the
 # database clock may be read a hair earlier; a second of slack keeps that from looking early.
 _SLACK = timedelta(seconds=1)
 _T = TypeVar("_T")
-
-
-def job_id(round_id: int, action: RoundAction | str) -> str:
-    """Return the deterministic id of a round's timer, e.g. ``round:42:open``."""
-    return f"round:{round_id}:{RoundAction(action).value}"
 
 
 class Runner:
@@ -79,6 +81,7 @@ class Runner:
             timezone=UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
         )
+        self.timers = Timers(self.scheduler, self.fire, self._deliver)
         self.driver = driver
         self.last_tick: datetime | None = None
         self.last_report: Tick | None = None
@@ -151,10 +154,7 @@ class Runner:
         now = self.clock.now()
         upcoming = await self._driver().upcoming(now, now + self.horizon)
         wanted = {job_id(rid, action): (rid, action, when) for rid, action, when in upcoming}
-        for stale in set(self.round_job_ids()) - wanted.keys():
-            self._remove(stale)
-        for jid, (rid, action, when) in wanted.items():
-            self._add(jid, rid, action, when)
+        self.timers.replace(wanted)
         return len(wanted)
 
     def sync(self, round_id: int) -> None:
@@ -181,12 +181,7 @@ class Runner:
     async def _sync(self, round_id: int) -> None:
         now = self.clock.now()
         times = await self._driver().due_times(round_id)
-        for action in RoundAction:
-            when = times.get(action)
-            if when is not None and now < when <= now + self.horizon:
-                self._add(job_id(round_id, action), round_id, action, when)
-            else:
-                self._remove(job_id(round_id, action))
+        self.timers.follow(round_id, times, now, self.horizon)
 
     def wake_at(self, when: datetime) -> None:
         """Run the fan-out at ``when`` (a retry's time), unless it is due to run sooner.
@@ -194,20 +189,7 @@ class Runner:
         Safe to call from any thread.
         """
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._wake, when)
-
-    def _wake(self, when: datetime) -> None:
-        if not self.scheduler.running:
-            return
-        job = self.scheduler.get_job(DELIVER_JOB)
-        if job is not None and job.next_run_time is not None and job.next_run_time <= when:
-            return
-        self.scheduler.add_job(
-            self._deliver,
-            DateTrigger(max(when, datetime.now(UTC)), timezone=UTC),
-            id=DELIVER_JOB,
-            replace_existing=True,
-        )
+            self._loop.call_soon_threadsafe(self.timers.wake, when)
 
     async def _deliver(self) -> None:
         try:
@@ -217,20 +199,7 @@ class Runner:
 
     def round_job_ids(self) -> list[str]:
         """Return the ids of the round timers currently held."""
-        return [job.id for job in self.scheduler.get_jobs() if job.id.startswith("round:")]
-
-    def _add(self, jid: str, round_id: int, action: RoundAction, when: datetime) -> None:
-        self.scheduler.add_job(
-            self.fire,
-            DateTrigger(when, timezone=UTC),
-            args=[round_id, action],
-            id=jid,
-            replace_existing=True,
-        )
-
-    def _remove(self, jid: str) -> None:
-        with contextlib.suppress(JobLookupError):
-            self.scheduler.remove_job(jid)
+        return self.timers.round_job_ids()
 
     # jobs -------------------------------------------------------------------------------
     async def fire(self, round_id: int, action: RoundAction | str) -> bool:
