@@ -21,6 +21,7 @@ from bot.messages import (
 from bot.models import RoleName, RoundStatus
 from bot.ports import DbBusyError
 from bot.presenters.rounds import round_view
+from bot.replays import RecentIds
 from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.changes import member_joined
@@ -54,18 +55,29 @@ class Interactions:
         self.core = core
         self.rounds = rounds or RoundService(core)
         self.counter = Counter(core)
+        self._recent = RecentIds()
 
     async def drain(self) -> None:
         """Wait until follow-up work started after a reply has finished."""
         await self.core.background.drain()
 
-    async def first_seen(self, platform: str, event_id: str) -> bool:
-        """Record an inbound event id; False for a redelivery.
+    async def first_seen(self, platform: str, event_id: str, *, retried: bool = True) -> bool:
+        """Record an inbound event id; False for a redelivery or a replay.
+
+        Args:
+            platform: Where the event comes from.
+            event_id: The platform's id of the delivery.
+            retried: Whether the platform delivers this kind of request again when it is not
+                acknowledged in time. Only those ids are recorded in the database, to survive a
+                restart; the others (Slack's commands and clicks) are kept in memory for their
+                replay window, which spares their acknowledgement a committed write.
 
         Raises:
             bot.storage.workers.DbBusyError: The database is locked; the event was not recorded.
         """
         now = self.core.clock.now()
+        if not retried:
+            return self._recent.first_seen(platform, event_id, now)
         return await self.core.run(
             lambda: self.core.store.events.first_seen(platform, event_id, now),
             lane=Lane.INTERACTIVE,

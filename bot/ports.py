@@ -89,8 +89,11 @@ class InteractionPort(Protocol):
     async def handle(self, event: Inbound) -> Reply:
         """Handle one inbound event and return what to show."""
 
-    async def first_seen(self, platform: str, event_id: str) -> bool:
+    async def first_seen(self, platform: str, event_id: str, *, retried: bool = True) -> bool:
         """Record an inbound event id; False when it was seen before.
+
+        ``retried=False`` says the platform never delivers this kind of request twice by
+        itself: the id then guards only against replays, in memory, without a database write.
 
         Raises:
             DbBusyError: The database is locked; the event was not recorded.

@@ -43,6 +43,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # Templates ship with the release and change only with it: no stat() per render.
+        auto_reload=False,
     )
     env.filters["se"] = slack_escape
     env.filters["js"] = _json_string

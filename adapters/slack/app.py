@@ -141,8 +141,12 @@ class SlackAdapter(SlackListeners):
     ) -> BoltResponse | None:
         # Runs after bolt has verified the signature, so forged requests never get here.
         key = tr.read(tr.event_key, body) if isinstance(body, dict) else None
+        # Slack redelivers events it had no answer to; commands and clicks it never sends twice.
+        retried = isinstance(body, dict) and body.get("type") == "event_callback"
         try:
-            seen = bool(key) and not await self.core.first_seen(tr.PLATFORM, key or "")
+            seen = bool(key) and not await self.core.first_seen(
+                tr.PLATFORM, key or "", retried=retried
+            )
         except DbBusyError:
             if body.get("type") == "event_callback":
                 # Events are redelivered by Slack: let it try again in a moment.

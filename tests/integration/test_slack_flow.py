@@ -109,6 +109,10 @@ async def test_redeliveries_and_repeats_change_nothing(slack: Slack) -> None:
     await slack.command("start")  # a second, new /reflectie start: refused by the core
     assert slack.lc.store.rounds.rounds_of(rounds[0].team_id) == rounds
     assert len(slack.api.posts_to("C1")) == 1
+    # Slack never retries commands, so their ids cost the acknowledgement no database write;
+    # only the event, which Slack does redeliver, is recorded to survive a restart.
+    recorded = [r["event_id"] for r in slack.lc.store.db.query("SELECT * FROM inbound_event")]
+    assert recorded == ["EvJOIN1"]
 
 
 async def test_too_long_text_is_refused_in_the_modal(slack: Slack) -> None:

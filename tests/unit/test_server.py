@@ -62,7 +62,7 @@ class NoCore:
     async def handle(self, event: Inbound) -> Reply:
         raise AssertionError("not called")
 
-    async def first_seen(self, platform: str, event_id: str) -> bool:
+    async def first_seen(self, platform: str, event_id: str, *, retried: bool = True) -> bool:
         raise AssertionError("not called")
 
     async def drain(self) -> None:
