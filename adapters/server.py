@@ -77,6 +77,7 @@ def build_server(
     on_startup: Hook | None = None,
     on_cleanup: Hook | None = None,
     *,
+    on_stopping: Hook | None = None,
     checks: Checks | None = None,
     produce_metrics: Metrics | None = None,
     observe: Observe | None = None,
@@ -89,6 +90,7 @@ def build_server(
         on_startup: Runs once the event loop serves requests (starts the scheduler).
         on_cleanup: Runs at shutdown after the adapters have finished the work they started
             after acknowledging, so the database it closes is no longer needed.
+        on_stopping: Runs at shutdown while the adapters still send (last counter updates).
         checks: The parts ``/healthz`` reports (database, scheduler, adapters).
         produce_metrics: Renders ``/metrics``; without it there is no such route.
         observe: Receives how long each platform request took to be answered.
@@ -118,6 +120,11 @@ def build_server(
             await on_cleanup()
         log.info("stopped")
 
+    async def stopping(_: web.Application) -> None:
+        if on_stopping:
+            await on_stopping()
+
     app.on_startup.append(startup)
+    app.on_shutdown.append(stopping)
     app.on_cleanup.append(cleanup)
     return app

@@ -31,6 +31,7 @@ from bot.clock import ManualClock
 from bot.messages import Actor, ConversationRef, HomeRequested
 from bot.models import Anonymity, DeliveryStatus, Phase, RoleName
 from bot.settings import Settings
+from bot.storage.workers import Workers
 from tests.fakes.slack_api import FakeSlackWebAPI
 from tests.fakes.slack_requests import SignedRequest, SlackRequests
 from tests.fakes.slack_world import answers_for
@@ -90,6 +91,13 @@ def _seed(lc: Bot, teams: int, answers: int) -> None:
     lc.store.db.table("response").insert_all(rows, batch_size=5000)
 
 
+def _serving(lc: Bot) -> Workers:
+    """Move the core's database work onto worker threads, as ``reflectiebot serve`` runs it."""
+    workers = Workers(lc.store)
+    lc.core.db = workers
+    return workers
+
+
 def _bare_app(base_url: str) -> web.Application:
     bolt = AsyncApp(
         signing_secret=SECRET,
@@ -139,6 +147,7 @@ async def ack_latency(workdir: Path) -> list[Row]:
         settings = Settings(env="test", admins="slack:UMGR")
         lc = make_bot(workdir / "ack.db", settings, ManualClock(NOW), {"slack": adapter})
         _seed(lc, TEAMS, ANSWERS)
+        workers = _serving(lc)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
         ours: list[float] = []
         bare: list[float] = []
@@ -157,6 +166,7 @@ async def ack_latency(workdir: Path) -> list[Row]:
                     ours.append(took)
                     bare.append(took_bare)
         await adapter.pool.close()
+        workers.close()
     (p50, p99), (b50, b99) = _percentiles(ours), _percentiles(bare)
     data = f"{TEAMS:,} teams, {ANSWERS:,} answers, {ACKS:,} interleaved"
     return [
@@ -181,6 +191,7 @@ async def submissions(workdir: Path) -> list[Row]:
         lc = make_bot(workdir / "submit.db", settings, clock, {"slack": adapter})
         _seed(lc, 1, 0)
         _seed_rosters(lc, 1, people)
+        workers = _serving(lc)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
         server = TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
         bare_server = TestServer(_bare_app(api.base_url), host="127.0.0.1", port=0)
@@ -202,15 +213,24 @@ async def submissions(workdir: Path) -> list[Row]:
                 ours += took
                 bare += (await _post(theirs, bare_req))[0]
             await adapter.drain()
-            stored = lc.store.answers.answered_count(rnd.id)
+            # The answers within the counter's interval show in one trailing update after it.
+            clock.advance(lc.rounds.counter.interval)
+            await lc.rounds.deliver(clock.now())
+            await adapter.drain()
+            stored = await lc.core.run(lc.store.answers.answered_count, rnd.id)
         await adapter.pool.close()
+        workers.close()
     assert stored == SUBMISSIONS, stored
+    [post] = [m for m in api.messages.values() if m.ts == rnd.message_id]
+    assert f"{SUBMISSIONS} van {SUBMISSIONS}" in str(post.blocks), "the counter shows them all"
+    interval = f"{lc.rounds.counter.interval.total_seconds():g} s"
     return [
         Row(f"answer submissions per second ({SUBMISSIONS} people, one after another)",
             SUBMISSIONS / (ours / 1000), "/s", SUBMISSIONS / (bare / 1000), "bare slack-bolt",
             Goal(">=", 0.5)),
-        Row("counter updates (chat.update) for those submissions", len(api.of("chat.update")),
-            "calls", float(SUBMISSIONS), "one per submission"),
+        Row(f"counter updates (chat.update) for those submissions, all within {interval}",
+            len(api.of("chat.update")), "calls", float(SUBMISSIONS), "one per submission",
+            Goal("<=", 2, "value")),
     ]  # fmt: skip
 
 

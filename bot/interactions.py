@@ -26,7 +26,6 @@ from bot.rounds.access import form_token, member_of
 from bot.rounds.answering import current_answers, record_answers
 from bot.rounds.changes import member_joined
 from bot.rounds.composer import route
-from bot.rounds.counter import Counter
 from bot.rounds.membership import apply_membership
 from bot.rounds.service import RoundService
 from bot.storage.workers import Lane
@@ -54,7 +53,7 @@ class Interactions:
     def __init__(self, core: Core, rounds: RoundService | None = None):
         self.core = core
         self.rounds = rounds or RoundService(core)
-        self.counter = Counter(core)
+        self.counter = self.rounds.counter
         self._recent = RecentIds()
 
     async def drain(self) -> None:

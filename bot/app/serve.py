@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -106,6 +107,10 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         # Rounds started or planned from chat get their open/remind/close timers at once.
         await runner.start(rounds)
 
+    async def on_stopping() -> None:
+        # Answers that came in after a counter's last update are shown before the process ends.
+        await rounds.counter.flush(datetime.max.replace(tzinfo=UTC))
+
     async def on_cleanup() -> None:
         await runner.stop()
         await core.background.drain()
@@ -116,6 +121,7 @@ async def build_app(settings: Settings, host: str, port: int) -> web.Application
         Interactions(core, rounds),
         on_startup=on_startup,
         on_cleanup=on_cleanup,
+        on_stopping=on_stopping,
         checks=health.checks,
         produce_metrics=health.metrics,
         observe=health.observe_ack,

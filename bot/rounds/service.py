@@ -9,6 +9,7 @@ from bot.core import Core
 from bot.messages import ConversationRef
 from bot.models import Round, RoundStatus, Team
 from bot.ports import RoundAction
+from bot.rounds.counter import Counter
 from bot.rounds.fanout import Fanout
 from bot.rounds.lifecycle import Lifecycle
 from bot.rounds.planning import ensure_team, plan_timeline
@@ -35,6 +36,7 @@ class RoundService:
         self.lifecycle = Lifecycle(core)
         self.fanout = Fanout(core, backoff, owner=owner)
         self.reconciler = Reconciler(core, self.lifecycle, self.fanout)
+        self.counter = Counter(core)
 
     # recording ---------------------------------------------------------------------------
     def ensure_team(self, conversation: ConversationRef, now: datetime) -> Team:
@@ -71,7 +73,12 @@ class RoundService:
 
     # delivering --------------------------------------------------------------------------
     async def deliver(self, now: datetime) -> int:
-        """Send every queued delivery that is due; return how many were sent."""
+        """Send every queued delivery and trailing counter update that is due.
+
+        Returns:
+            How many deliveries were sent.
+        """
+        await self.counter.flush(now)
         return await self.fanout.run(now)
 
     async def recover(self, now: datetime) -> tuple[int, int]:

@@ -216,15 +216,24 @@ class AnswerStore:
         status keeps no day (it is deleted when the round closes anyway).
         """
         with write_transaction(self.db):
-            for qid in [row["question_id"] for row in answer_rows] + cleared:
+            if cleared:
                 self.db.execute(
-                    "DELETE FROM response WHERE round_id = ? AND edit_key = ? AND question_id = ?",
-                    [round_id, edit_key, qid],
+                    "DELETE FROM response WHERE round_id = ? AND edit_key = ? AND question_id "
+                    "IN (SELECT value FROM json_each(?))",
+                    [round_id, edit_key, json.dumps(cleared)],
                 )
-            for row in answer_rows:
-                self.db.table("response").insert(
-                    {"round_id": round_id, "edit_key": edit_key, **row}
-                )
+            # A new answer to a question replaces the person's earlier one (the unique
+            # response_by_editor index), in one statement for the whole form.
+            many(
+                self.db,
+                "INSERT OR REPLACE INTO response (round_id, edit_key, id, question_id, "
+                "respondent, value, answered_at, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    [round_id, edit_key, row["id"], row["question_id"], row["respondent"],
+                     row["value"], row["answered_at"], row["edited_at"]]
+                    for row in answer_rows
+                ],
+            )  # fmt: skip
             self.db.execute(
                 "INSERT OR IGNORE INTO round_member (round_id, member_id) VALUES (?, ?)",
                 [round_id, member_id],

@@ -18,13 +18,24 @@ class InstanceStore:
 
     def __init__(self, db: Database):
         self.db = db
+        # A value never changes once made, so each connection reads it once: the form key is
+        # needed by every submission, which must not pay a write transaction for it.
+        self._known: dict[str, str] = {}
 
     def value(self, name: str) -> str:
         """Return the installation's value ``name``, making a random one the first time."""
-        self.db.execute(
-            "INSERT OR IGNORE INTO instance_secret (name, value) VALUES (?, ?)",
-            [name, secrets.token_hex(32)],
-        )
+        if name in self._known:
+            return self._known[name]
         row = one(self.db, "SELECT value FROM instance_secret WHERE name = ?", [name])
+        if row is None:
+            self.db.execute(
+                "INSERT OR IGNORE INTO instance_secret (name, value) VALUES (?, ?)",
+                [name, secrets.token_hex(32)],
+            )
+            # Another process may have made it first: the stored value wins.
+            row = one(self.db, "SELECT value FROM instance_secret WHERE name = ?", [name])
         assert row is not None  # inserted just above if it was missing
+        if not self.db.conn.in_transaction:
+            # Read outside a transaction, so committed: no rollback can take it back.
+            self._known[name] = str(row["value"])
         return str(row["value"])

@@ -39,6 +39,10 @@ class People:
     def upsert_member(self, actor: Actor) -> Member:
         """Store a person (name, locale and direct reference refreshed when given)."""
         ref_json = json.dumps(actor.reference, sort_keys=True)
+        known = self.member_by_user(actor.platform, actor.user_id)
+        if known is not None and _same(known, actor, ref_json):
+            # Most calls (every submission) change nothing: a read spares the commit a page.
+            return known
         self.db.execute(
             "INSERT INTO member (platform, external_user_id, display_name, locale, "
             "reference_json) VALUES (?, ?, ?, ?, ?) "
@@ -183,3 +187,12 @@ class People:
             )
             is not None
         )
+
+
+def _same(known: Member, actor: Actor, ref_json: str) -> bool:
+    # What upsert_member's ON CONFLICT clause would write, compared with what is stored.
+    return (
+        actor.display_name in (None, known.display_name)
+        and actor.locale in (None, known.locale)
+        and (ref_json == "{}" or ref_json == known.reference_json)
+    )

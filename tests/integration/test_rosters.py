@@ -65,7 +65,7 @@ async def test_someone_who_answered_and_left_still_counts_in_the_open_round(
     assert slack.lc.store.answers.answered_count(rnd.id) == 1
 
 
-async def test_answers_arriving_while_the_counter_waits_make_one_more_update_not_one_each(
+async def test_answers_within_the_counter_interval_make_one_trailing_update_not_one_each(
     slack: Slack,
 ) -> None:
     await slack.command("start")
@@ -88,5 +88,22 @@ async def test_answers_arriving_while_the_counter_waits_make_one_more_update_not
     updates.release()
     await slack.adapter.drain()
     post = slack.api.messages[("C1", rnd.message_id or "")]
-    assert post.updates == 2, "the first answer's update, then one for the three after it"
+    assert post.updates == 1 and "1 van 6" in json.dumps(post.blocks), "the first shows at once"
+
+    # Within the interval nothing more is sent, however often the fan-out runs.
+    interval = slack.lc.rounds.counter.interval
+    slack.clock.advance(interval - timedelta(seconds=1))
+    await slack.lc.rounds.deliver(slack.clock.now())
+    assert post.updates == 1
+    slack.clock.advance(timedelta(seconds=1))
+    await slack.lc.rounds.deliver(slack.clock.now())
+    assert post.updates == 2, "one trailing update for the three answers after the first"
     assert "4 van 6" in json.dumps(post.blocks)
+
+    # After a quiet interval, the next answer shows at once again.
+    slack.clock.advance(interval)
+    await slack.lc.rounds.deliver(slack.clock.now())
+    await slack.send(slack.req.button(rnd.id, user_id="U5", channel_id="C1"))
+    view = slack.last_view()
+    await slack.send(slack.req.view_submission(view, answers_for(view), user_id="U5"))
+    assert post.updates == 3 and "5 van 6" in json.dumps(post.blocks)
