@@ -228,7 +228,7 @@ class Interactions:
         core.store.directory.upsert_conversation(event.conversation)
         if event.actor is not None:
             # Who added the bot (Teams: with how to reach them in a personal chat).
-            core.store.people.upsert_member(event.actor)
+            core.store.people.upsert_member(event.actor, seen=core.clock.now())
         team = core.store.directory.team_by_conversation(
             event.conversation.platform, event.conversation.external_id
         )
@@ -259,7 +259,7 @@ class Interactions:
         """Return a person's overview: open rounds in their teams, and teams they lead."""
         core, actor = self.core, event.actor
         people = core.store.people
-        member = people.upsert_member(actor)
+        member = people.upsert_member(actor, seen=core.clock.now())
         locale = member.locale or core.settings.locale
         open_rounds = []
         # One query for this person's rounds, not one per team: App Home opens often.

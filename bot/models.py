@@ -170,6 +170,8 @@ class Member(BaseModel):
     display_name: str | None = None
     locale: str | None = None
     reference_json: str = "{}"
+    seen_on: str | None = None
+    """The day (ISO) the person last did something with the bot (retention's grace)."""
 
     def actor(self) -> Actor:
         """Return the neutral actor adapters address this person by."""

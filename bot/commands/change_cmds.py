@@ -31,7 +31,7 @@ def step_text(ctx: CommandContext, rnd: Round) -> str:
 def next_(ctx: CommandContext, command: NextCommand) -> Reply:
     """Close the open step of the team's exercise and open the next (coach or manager)."""
     assert ctx.team is not None  # the dispatcher only runs it in a team's channel
-    member = ctx.core.store.people.upsert_member(ctx.event.actor)
+    member = ctx.core.store.people.upsert_member(ctx.event.actor, seen=ctx.now)
     try:
         result = next_step(ctx.core, ctx.team, member.id, ctx.now)
     except RoundError as err:
@@ -87,7 +87,7 @@ def change(ctx: CommandContext, command: ChangeCommand) -> Reply:
     """Record that the task changed and open the re-check round for the whole team."""
     team = ctx.team
     assert team is not None
-    member = ctx.core.store.people.upsert_member(ctx.event.actor)
+    member = ctx.core.store.people.upsert_member(ctx.event.actor, seen=ctx.now)
     result = task_changed(ctx.core, team, member.id, command.note, ctx.now)
     lines = [_x(ctx, "change.recorded", note=command.note)]
     if result.rnd is None:

@@ -20,7 +20,7 @@ def new_team(ctx: CommandContext) -> Team:
     """Make the channel a team; whoever did so manages it, so they can go on without an admin."""
     team = ctx.rounds.ensure_team(ctx.event.conversation, ctx.now)
     people = ctx.core.store.people
-    member = people.upsert_member(ctx.event.actor)
+    member = people.upsert_member(ctx.event.actor, seen=ctx.now)
     people.grant(member.id, "team", team.id, RoleName.MANAGER)
     return team
 
@@ -58,7 +58,7 @@ def start(ctx: CommandContext, command: StartCommand) -> Reply:
     """
     created = ctx.team is None
     team = ctx.team or new_team(ctx)
-    member = ctx.core.store.people.upsert_member(ctx.event.actor)
+    member = ctx.core.store.people.upsert_member(ctx.event.actor, seen=ctx.now)
     first = _created_line(ctx, team) if created else ""
     if command.programme:
         return _programme(ctx, team, command.set_id, member.id, first)

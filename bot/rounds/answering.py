@@ -127,7 +127,7 @@ def record_answers(
     stamp = None if rnd.anonymity is Anonymity.ANONYMOUS else iso(now)
     # One transaction: the answers, the person's name and their answer status, or nothing.
     with store.atomic():
-        member = store.people.upsert_member(actor)
+        member = store.people.upsert_member(actor, seen=now)
         respondent = {
             Anonymity.NAMED: actor.user_id,  # stable; names are looked up when shown
             Anonymity.PSEUDONYMOUS: store.people.pseudonym(team.id, member.id),

@@ -11,6 +11,8 @@ from bot.core import Core
 log = logging.getLogger(__name__)
 EVENTS_KEPT = timedelta(days=1)
 """Inbound event ids only serve to recognise a redelivery, which comes within minutes."""
+IDLE_GRACE = timedelta(days=1)
+"""How long someone who did something, but belongs to no team, role or round, is kept."""
 
 
 @dataclass
@@ -41,7 +43,8 @@ def purge(core: Core, now: datetime) -> RetentionReport:
     Rounds (with their questions, answers, rosters and posts), agreements and the team's
     timeline of joins and task changes go per team's period,
     ``REFLECTIEBOT_RETENTION_DAYS`` unless the team set its own; audit entries after
-    ``REFLECTIEBOT_RETENTION_DAYS``; people the bot no longer needs at once.
+    ``REFLECTIEBOT_RETENTION_DAYS``; people the bot no longer needs a day after they last did
+    something (``IDLE_GRACE``), so nobody is taken away in the middle of their first command.
     """
     store, days = core.store, core.settings.retention_days
     with store.atomic():
@@ -51,7 +54,7 @@ def purge(core: Core, now: datetime) -> RetentionReport:
             audit=store.audit.purge_before(now - timedelta(days=days)),
             events=store.events.forget_before(now - EVENTS_KEPT),
         )
-        report.people = store.retention.purge_people()
+        report.people = store.retention.purge_people((now - IDLE_GRACE).date())
     if report.personal:
         log.info(
             "retention: %s rounds, %s people, %s audit entries deleted",

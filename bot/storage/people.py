@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -36,22 +37,31 @@ class People:
         return one(self.db, sql, params)
 
     # members --------------------------------------------------------------------------
-    def upsert_member(self, actor: Actor) -> Member:
-        """Store a person (name, locale and direct reference refreshed when given)."""
+    def upsert_member(self, actor: Actor, seen: datetime | None = None) -> Member:
+        """Store a person (name, locale and direct reference refreshed when given).
+
+        Args:
+            actor: The person as the platform knows them.
+            seen: When the person did something (a command, an answer); retention leaves
+                people alone for a grace period after it. None for people merely listed
+                (a channel's roster), which keeps the day stored.
+        """
         ref_json = json.dumps(actor.reference, sort_keys=True)
+        day = seen.date().isoformat() if seen else None
         known = self.member_by_user(actor.platform, actor.user_id)
-        if known is not None and _same(known, actor, ref_json):
+        if known is not None and _same(known, actor, ref_json, day):
             # Most calls (every submission) change nothing: a read spares the commit a page.
             return known
         self.db.execute(
             "INSERT INTO member (platform, external_user_id, display_name, locale, "
-            "reference_json) VALUES (?, ?, ?, ?, ?) "
+            "reference_json, seen_on) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (platform, external_user_id) DO UPDATE SET "
             "display_name = COALESCE(excluded.display_name, display_name), "
             "locale = COALESCE(excluded.locale, locale), "
             "reference_json = CASE WHEN excluded.reference_json = '{}' THEN reference_json "
-            "ELSE excluded.reference_json END",
-            [actor.platform, actor.user_id, actor.display_name, actor.locale, ref_json],
+            "ELSE excluded.reference_json END, "
+            "seen_on = NULLIF(MAX(COALESCE(excluded.seen_on, ''), COALESCE(seen_on, '')), '')",
+            [actor.platform, actor.user_id, actor.display_name, actor.locale, ref_json, day],
         )
         return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
 
@@ -189,10 +199,11 @@ class People:
         )
 
 
-def _same(known: Member, actor: Actor, ref_json: str) -> bool:
+def _same(known: Member, actor: Actor, ref_json: str, day: str | None) -> bool:
     # What upsert_member's ON CONFLICT clause would write, compared with what is stored.
     return (
         actor.display_name in (None, known.display_name)
         and actor.locale in (None, known.locale)
         and (ref_json == "{}" or ref_json == known.reference_json)
+        and (day is None or (known.seen_on or "") >= day)
     )

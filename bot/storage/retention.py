@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlite_utils import Database
 
@@ -61,22 +61,29 @@ class RetentionStore:
             "DELETE FROM agreement WHERE {teams} AND created_at < ?", now, default_days
         ) + self._per_team("DELETE FROM team_event WHERE {teams} AND at < ?", now, default_days)
 
-    def purge_people(self) -> int:
+    def purge_people(self, seen_before: date) -> int:
         """Delete people the bot no longer needs: in no team's conversation, no role, no round.
 
         Their name, language and personal conversation are all that was left of them.
+
+        Args:
+            seen_before: Only people who did nothing with the bot since before this day go:
+                someone who just typed their first command is not yet in any team or round.
 
         Returns:
             How many people were deleted.
         """
         idle = (
-            "SELECT m.id FROM member m WHERE NOT EXISTS (SELECT 1 FROM team_member tm WHERE "
+            "SELECT m.id FROM member m WHERE (m.seen_on IS NULL OR m.seen_on < ?) "
+            "AND NOT EXISTS (SELECT 1 FROM team_member tm WHERE "
             "tm.member_id = m.id AND tm.active = 1) AND NOT EXISTS (SELECT 1 FROM role r WHERE "
             "r.member_id = m.id) AND NOT EXISTS (SELECT 1 FROM round_member rm WHERE "
             "rm.member_id = m.id)"
         )
         found = rows(
-            self.db, f"SELECT id, personal_conversation_id AS conv FROM member WHERE id IN ({idle})"
+            self.db,
+            f"SELECT id, personal_conversation_id AS conv FROM member WHERE id IN ({idle})",
+            [seen_before.isoformat()],
         )
         if not found:
             return 0

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from adapters.console import ConsoleAdapter
 from bot.clock import ManualClock
-from bot.messages import Actor
+from bot.messages import Actor, HomeRequested
 from bot.models import AuditAction
 from bot.rounds.answering import record_answers
+from bot.rounds.retention import IDLE_GRACE
 from bot.settings import Settings
 from tests.conftest import make_team
 from tests.harness import Bot, make_bot
@@ -79,6 +80,21 @@ async def test_audit_entries_and_people_nobody_needs_any_more_are_deleted_too(
     assert lc.store.people.member_by_user("console", "p1") is None, "only a name was left"
     assert lc.store.people.member_by_user("console", "p2") is not None, "still in the team"
     assert lc.store.people.member_by_user("console", "mgr") is not None, "holds a role"
+
+
+async def test_someone_who_just_did_something_is_not_taken_away_before_a_day_has_passed(
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    # An admin from the environment, in no team and without a role in the database: the
+    # hourly run must not delete them between two steps of their first command (it once did,
+    # and the command then failed on the rounds it was recording for them).
+    visitor = Actor(platform="console", user_id="bezoeker")
+    await lc.door.handle(HomeRequested(actor=visitor))
+    await lc.rounds.retain(clock.now())
+    assert lc.store.people.member_by_user("console", "bezoeker") is not None, "just seen"
+    clock.advance(IDLE_GRACE + timedelta(days=1))
+    await lc.rounds.retain(clock.now())
+    assert lc.store.people.member_by_user("console", "bezoeker") is None, "idle for a day"
 
 
 async def test_the_daily_run_gives_the_space_back_and_deleted_data_is_overwritten(

@@ -1,4 +1,4 @@
-"""Migrations m014 and m017: anonymous answers, the audit log, retention and its indexes."""
+"""Migrations m014, m017, m018: anonymous answers, the audit log, retention and its indexes."""
 
 from __future__ import annotations
 
@@ -82,3 +82,15 @@ def m017_history_retention_indexes(db: Database) -> None:
     db.execute("CREATE INDEX team_event_by_time ON team_event(at)")
     # Only the few teams with their own period (``instellingen bewaartermijn``).
     db.execute("CREATE INDEX team_own_retention ON team(id) WHERE retention_days IS NOT NULL")
+
+
+@migrations()
+def m018_member_seen_on(db: Database) -> None:
+    """People carry the day they last did something, so retention never takes one mid-action."""
+    db.execute("ALTER TABLE member ADD COLUMN seen_on TEXT")
+    # Whoever is known at the upgrade counts as seen today: one grace period, then the rule.
+    db.execute("UPDATE member SET seen_on = date('now')")
+    # Retention's "in no team, no round" checks and the cascades of deleting a person look
+    # people up by member in these tables: without these, every person scans both.
+    db.execute("CREATE INDEX team_member_by_member ON team_member(member_id)")
+    db.execute("CREATE INDEX round_member_by_member ON round_member(member_id)")
