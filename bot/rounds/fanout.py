@@ -52,23 +52,59 @@ class Fanout:
 
         Deliveries are claimed ``PARALLEL`` at a time in one transaction, sent side by side,
         and recorded as sent together in one more (group commit): two commits per chunk
-        instead of two per delivery. A crash leaves at most one chunk whose outcome is
-        unknown; recovery looks those posts up (:meth:`recover`), so none is posted twice.
+        instead of two per delivery. The next chunk is claimed while one is being sent, so a
+        crash leaves at most two chunks whose outcome is unknown; recovery looks those posts
+        up (:meth:`recover`), so none is posted twice.
         """
         sent = 0
-        while jobs := await self.core.run(self._claim_due, now, PARALLEL):
-            done = await asyncio.gather(*(self._send(job, now) for job in jobs))
-            delivered = [
-                (job.delivery, mid) for job, mid in zip(jobs, done, strict=True) if mid is not None
-            ]
-            if delivered:
-                await self.core.run(self._sent_all, delivered, now)
-            for d, _ in delivered:
-                log.info("delivery %s (%s, round %s) sent", d.id, d.purpose.value, d.round_id)
-            sent += len(delivered)
+        jobs = await self.core.run(self._claim_due, now, PARALLEL)
+        while jobs:
+            # Claim and render the next chunk on the database thread while this one is on
+            # the wire: the platform's pace, not our rendering, sets the speed.
+            ahead = self._claim_next(now)
+            try:
+                sent += await self._send_chunk(jobs, now)
+                jobs = await ahead
+            except BaseException:
+                # Cancelled (shutdown) or failed: the chunk claimed ahead was never sent;
+                # give it back so it goes out now, not after the stale-claim wait.
+                await asyncio.shield(self._give_back(ahead))
+                raise
+            if not jobs:
+                # What this chunk held up (the next message to one of its targets) is due
+                # only now that it is recorded; the claim ahead could not see it yet.
+                jobs = await self.core.run(self._claim_due, now, PARALLEL)
         if (wake := await self.core.run(lambda: self.core.store.outbox.next_due())) is not None:
             self.core.timer.wake_at(wake)
         return sent
+
+    async def _send_chunk(self, jobs: list[Job], now: datetime) -> int:
+        # Side by side; the ones sent are recorded together in one transaction.
+        done = await asyncio.gather(*(self._send(job, now) for job in jobs))
+        delivered = [
+            (job.delivery, mid) for job, mid in zip(jobs, done, strict=True) if mid is not None
+        ]
+        if delivered:
+            await self.core.run(self._sent_all, delivered, now)
+        for d, _ in delivered:
+            log.info("delivery %s (%s, round %s) sent", d.id, d.purpose.value, d.round_id)
+        return len(delivered)
+
+    def _claim_next(self, now: datetime) -> asyncio.Future[list[Job]]:
+        return asyncio.ensure_future(self.core.run(self._claim_due, now, PARALLEL))
+
+    async def _give_back(self, claiming: asyncio.Future[list[Job]]) -> None:
+        try:
+            jobs = await claiming
+        except BaseException:
+            return  # the claim itself failed: its transaction claimed nothing
+        ids = [job.delivery.id for job in jobs]
+        await self.core.run(self._release, ids)
+
+    def _release(self, ids: list[int]) -> None:
+        with self.core.store.atomic():
+            for delivery_id in ids:
+                self.core.store.outbox.release(delivery_id)
 
     def _claim_due(self, now: datetime, limit: int) -> list[Job]:
         # On the database thread: claim due heads of line and load what sending needs, in one
@@ -92,7 +128,7 @@ class Fanout:
                 store.outbox.skip(d.id, f"round_{r.rnd.status.value}")
                 continue
             if store.outbox.claim(d.id, now, self.owner):
-                jobs.append(self._job(d, r))
+                jobs.append(load_job(self.core, d, r, render=True))
         return jobs
 
     def _job(self, d: Delivery, r: Route) -> Job:

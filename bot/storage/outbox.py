@@ -173,6 +173,18 @@ class Outbox:
             == 1
         )
 
+    def release(self, delivery_id: int) -> bool:
+        """Give back a claim that was never sent (its try is not counted)."""
+        return (
+            changed(
+                self.db,
+                "UPDATE delivery SET status = 'pending', claimed_at = NULL, claimed_by = NULL, "
+                "attempts = attempts - 1 WHERE id = ? AND status = 'sending'",
+                [delivery_id],
+            )
+            == 1
+        )
+
     def next_due(self) -> datetime | None:
         """Return when the earliest pending delivery is due (for the retry timer)."""
         row = one(

@@ -20,8 +20,9 @@ ALLOWED_SCANS: dict[str, str] = {
     # round any more; each check is an index lookup, and it runs once a day, not per action.
     (
         "SELECT id, personal_conversation_id AS conv FROM member WHERE id IN (SELECT m.id FROM "
-        "member m WHERE (m.seen_on IS NULL OR m.seen_on < ?) AND NOT EXISTS (SELECT ? FROM team_member tm WHERE tm.member_id = m.id AND "
-        "tm.active = ?) AND NOT EXISTS (SELECT ? FROM role r WHERE r.member_id = m.id) AND NOT "
+        "member m WHERE (m.seen_on IS NULL OR m.seen_on < ?) AND NOT EXISTS (SELECT ? FROM "
+        "team_member tm WHERE tm.member_id = m.id AND tm.active = ?) AND NOT EXISTS (SELECT ? "
+        "FROM role r WHERE r.member_id = m.id) AND NOT "
         "EXISTS (SELECT ? FROM round_member rm WHERE rm.member_id = m.id))"
     ): "daily retention: every person checked once a day",
 }

@@ -7,6 +7,7 @@ test plays the retry timer with a manual clock, jumping to each delivery's ``nex
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from bot.clock import ManualClock, SystemClock
 from bot.core import Core
 from bot.messages import Actor, CommandInvoked, ConversationRef
 from bot.models import DeliveryStatus, RoleName
+from bot.rounds.fanout import PARALLEL
 from bot.rounds.service import RoundService
 from bot.settings import Settings
 from bot.storage.outbox import MAX_ATTEMPTS
@@ -114,6 +116,32 @@ async def test_a_stopped_rounds_delayed_post_never_overtakes_the_next_round(stor
         posts = _ordered_posts(storm.api, f"C{i:05d}")
         assert len(posts) == 1, f"C{i:05d}: only the running round's post, once"
         assert "Opfrismoment" in posts[0] or "opfris" in posts[0].lower()
+
+
+async def test_a_fan_out_stopped_mid_send_gives_back_what_it_had_claimed_ahead(
+    storm: Storm,
+) -> None:
+    # While one chunk is on the wire the next is claimed and rendered; stopped then (a
+    # shutdown's cancel), only the posts on the wire have an unknown outcome: the chunk
+    # claimed ahead goes back in line at once instead of waiting out the stale-claim time.
+    posts = storm.api.hold("chat.postMessage")
+    now = storm.clock.now()
+    storm.lc.rounds.start_programme("prog", None, None, now)
+    sending = asyncio.ensure_future(storm.lc.rounds.deliver(now))
+    await posts.arrived.wait()
+    outbox = storm.lc.store.outbox
+    assert outbox.counts()[DeliveryStatus.SENDING] == 2 * PARALLEL, "the next chunk claimed"
+    sending.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sending
+    counts = outbox.counts()
+    assert counts[DeliveryStatus.SENDING] == PARALLEL, "only the posts on the wire are unknown"
+    assert len(outbox.due(now)) == CHANNELS - PARALLEL, "the rest may go out right away"
+    posts.release()
+    await storm.api.wait_for_call("chat.postMessage", PARALLEL)  # the held ones arrive
+    await storm.settle()  # the posts given back go out; the unknown ones are recovery's
+    top = storm.api.top_posts()
+    assert len(top) == CHANNELS and set(top.values()) == {1}, "every channel once"
 
 
 async def test_a_post_that_keeps_failing_is_given_up_and_the_managers_are_told(
