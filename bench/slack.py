@@ -43,6 +43,8 @@ NOW = datetime(2027, 1, 11, 8, 0, tzinfo=UTC)
 TEAMS, ANSWERS, ACKS, SUBMISSIONS = 1000, 100_000, 1000, 500
 MINUTE = 1.0
 """Seconds in one of Slack's rate-limit minutes in this bench (60 in real life)."""
+ACK_GAP = 0.01
+"""Seconds between the commands sent while a programme round opens (100 a second)."""
 FAKE_BURST = 1
 """Calls the fake allows on top of a tier's minute (tests/fakes/slack_api.py)."""
 
@@ -257,6 +259,7 @@ async def programme_round(workdir: Path) -> list[Row]:
         lc = make_bot(workdir / "prog.db", settings, clock, {"slack": adapter})
         _seed(lc, TEAMS, 0)
         _seed_rosters(lc, TEAMS, ["U1", "U2", "U3"])
+        workers = _serving(lc)
         req = SlackRequests(SECRET, respond_base=f"http://127.0.0.1:{api.port}/respond/")
         acks: list[float] = []
         server = TestServer(build_server([adapter], lc.door), host="127.0.0.1", port=0)
@@ -267,9 +270,13 @@ async def programme_round(workdir: Path) -> list[Row]:
             opening = asyncio.ensure_future(adapter.drain())
             n = 0
             while not opening.done():
+                # Open loop: a command every ACK_GAP seconds, as people send them, not one
+                # the moment the last was answered (that would be the bench's own load).
                 status = req.command("status", user_id="UMGR", channel_id=f"C{n % TEAMS:05d}")
                 acks.append((await _post(http, status))[0])
                 n += 1
+                await asyncio.wait({opening}, timeout=max(0.0, started + n * ACK_GAP -
+                                                          time.perf_counter()))  # fmt: skip
             await opening
             while lc.store.outbox.counts().get(DeliveryStatus.PENDING, 0):
                 clock.advance(timedelta(minutes=5))
@@ -282,6 +289,7 @@ async def programme_round(workdir: Path) -> list[Row]:
                 await lc.reconcile(clock.now())
             total = time.perf_counter() - started
         await adapter.pool.close()
+        workers.close()
     top = api.top_posts()
     lost = sum(1 for i in range(TEAMS) if top.get(f"C{i:05d}", 0) == 0)
     duplicated = sum(n - 1 for n in top.values() if n > 1)
@@ -307,7 +315,8 @@ async def programme_round(workdir: Path) -> list[Row]:
             goal=Goal("<=", 0, "value")),
         Row("  429 answers from the fake during the round", api.rate_limited, "",
             goal=Goal("<=", 0, "value")),
-        Row(f"ack p99 while the {TEAMS:,}-channel round opens ({len(acks)} acks)", p99, "ms",
+        Row(f"ack p99 while the {TEAMS:,}-channel round opens ({len(acks)} acks, "
+            f"{1 / ACK_GAP:g}/s)", p99, "ms",
             goal=Goal("<=", 250, "value")),
     ]  # fmt: skip
 
@@ -341,27 +350,44 @@ def closing(workdir: Path) -> list[Row]:
     ]  # fmt: skip
 
 
+def _home_bot(workdir: Path, teams: int) -> tuple[Bot, HomeRequested]:
+    """A programme round open in every team; a coach who is in one of them."""
+    lc = make_bot(workdir / f"home-{teams}.db", Settings(env="test"), ManualClock(NOW), {})
+    _seed(lc, teams, 0)
+    with lc.store.atomic():
+        for i in range(teams):
+            people = [f"U{i}-{j}" for j in range(3)] + (["UCOACH"] if i == 7 else [])
+            actors = [Actor(platform="slack", user_id=u) for u in people]
+            lc.store.people.sync_roster(f"team-{i}", actors)
+            lc.store.directory.roster_synced(f"team-{i}", NOW)
+    lc.rounds.start_programme("prog", "start", None, NOW)
+    coach = lc.store.people.upsert_member(Actor(platform="slack", user_id="UCOACH"))
+    lc.store.people.grant(coach.id, "team", "team-7", RoleName.COACH)
+    event = HomeRequested(actor=Actor(platform="slack", user_id="UCOACH"))
+    for _ in range(50):  # warm the caches and the page cache of both before timing
+        assert lc.door.home(event).form is not None
+    return lc, event
+
+
 def app_home(workdir: Path) -> list[Row]:
-    """App Home of a coach of one team, with 10,000 teams in the database vs 100."""
-    out = []
-    for teams in (100, 10_000):
-        lc = make_bot(workdir / f"home-{teams}.db", Settings(env="test"), ManualClock(NOW), {})
-        _seed(lc, teams, 0)
-        _seed_rosters(lc, teams, ["U1", "U2", "U3"])
-        coach = lc.store.people.upsert_member(Actor(platform="slack", user_id="U1"))
-        lc.store.people.grant(coach.id, "team", "team-7", RoleName.COACH)
-        event = HomeRequested(actor=Actor(platform="slack", user_id="U1"))
-        took = []
-        for _ in range(300):
+    """App Home of a coach in one team, a programme round open in 10,000 teams vs in 100.
+
+    Everything else grows (teams, their people, open rounds); what the coach sees does not.
+    Samples alternate between the two databases, so a slow moment of the machine hits both.
+    """
+    bots = [_home_bot(workdir, teams) for teams in (100, 10_000)]
+    took: list[list[float]] = [[], []]
+    for _ in range(ACKS):
+        for k, (lc, event) in enumerate(bots):
             began = time.perf_counter()
             lc.door.home(event)
-            took.append((time.perf_counter() - began) * 1000)
-        out.append(statistics.median(took))
+            took[k].append((time.perf_counter() - began) * 1000)
+    for lc, _ in bots:
         lc.store.close()
-    small, large = out
+    small, large = (statistics.median(t) for t in took)
     return [
-        Row("App Home, 10,000 teams (median of 300)", large, "ms", small, "100 teams",
-            Goal("<=", 1.2)),
+        Row(f"App Home, 10,000 teams with a round open (median of {ACKS:,} interleaved)",
+            large, "ms", small, "100 teams", Goal("<=", 1.2)),
     ]  # fmt: skip
 
 
