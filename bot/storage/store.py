@@ -108,6 +108,7 @@ class Store:
         with self._guard:
             self._open.append(db)
         self._local.bound = bound = _Bound.on(db, self._seeded)
+        self._local.busy_ms = DEFAULT_BUSY_MS  # what open_db set
         return bound
 
     # the aggregates ------------------------------------------------------------------------
@@ -190,7 +191,13 @@ class Store:
 
     def set_busy_timeout(self, milliseconds: int = DEFAULT_BUSY_MS) -> None:
         """Set how long this thread's connection waits for another writer's lock."""
-        self.db.execute(f"PRAGMA busy_timeout = {max(int(milliseconds), 1)}")
+        wanted = max(int(milliseconds), 1)
+        bound = self._bound()
+        # Set before every piece of database work: the pragma costs more than most reads,
+        # so it is only run when the value changes.
+        if getattr(self._local, "busy_ms", None) != wanted:
+            bound.db.conn.execute(f"PRAGMA busy_timeout = {wanted}")
+            self._local.busy_ms = wanted
 
     # threads -------------------------------------------------------------------------------
     def forbid_this_thread(self) -> None:

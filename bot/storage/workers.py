@@ -153,6 +153,9 @@ def _guarded(
         wait_ms = int((until - time.monotonic()) * 1000)
         if wait_ms < MIN_BUSY_MS:
             raise DbBusyError("the deadline passed before the work could start")
+        # Down to a step, so consecutive requests usually ask for the same value (see
+        # Store.set_busy_timeout); never past the deadline.
+        wait_ms -= wait_ms % MIN_BUSY_MS
     store.set_busy_timeout(wait_ms)
     try:
         return fn(*args)
