@@ -168,32 +168,32 @@ async def submissions(workdir: Path) -> list[Row]:
     ]  # fmt: skip
 
 
-def _close_ms(lc: Bot, rounds: int) -> float:
-    """Median milliseconds of closing one round (the transaction: seal, queue update/digests)."""
-    now = NOW
-    opened = [lc.rounds.start_round(f"team-{i}", "start", None, now) for i in range(rounds)]
-    later = now + timedelta(days=10)
-    took = []
-    for rnd in opened:
-        began = time.perf_counter()
-        lc.rounds.lifecycle.close_round(rnd.id, later)
-        took.append((time.perf_counter() - began) * 1000)
-    return statistics.median(took)
-
-
 def closing(workdir: Path) -> list[Row]:
-    """Closing a round with 100,000 answers of other rounds stored vs an empty database."""
-    out = []
+    """Closing a round with 100,000 answers of other rounds stored vs an empty database.
+
+    The closes (the transaction: seal, queue the update and digests) alternate between the
+    two databases, so a slow moment of the machine hits both.
+    """
+    bots, opened = [], []
     for name, answers in (("empty", 0), ("full", ANSWERS)):
         lc = make_bot(workdir / f"close-{name}.db", Settings(env="test"), ManualClock(NOW), {})
         seed(lc, 200, answers)
         seed_rosters(lc, 200, ["U1", "U2", "U3"])
-        out.append(_close_ms(lc, 100))
+        bots.append(lc)
+        opened.append([lc.rounds.start_round(f"team-{i}", "start", None, NOW) for i in range(200)])
+    later = NOW + timedelta(days=10)
+    took: list[list[float]] = [[], []]
+    for n in range(200):
+        for k, lc in enumerate(bots):
+            began = time.perf_counter()
+            lc.rounds.lifecycle.close_round(opened[k][n].id, later)
+            took[k].append((time.perf_counter() - began) * 1000)
+    for lc in bots:
         lc.store.close()
-    empty, full = out
+    empty, full = (statistics.median(t) for t in took)
     return [
-        Row(f"close one round, {ANSWERS:,} answers stored (median of 100)", full, "ms", empty,
-            "empty database", Goal("<=", 1.2)),
+        Row(f"close one round, {ANSWERS:,} answers stored (median of 200 interleaved)", full,
+            "ms", empty, "empty database", Goal("<=", 1.2)),
     ]  # fmt: skip
 
 
