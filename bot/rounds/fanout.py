@@ -128,7 +128,7 @@ class Fanout:
                 store.outbox.skip(d.id, f"round_{r.rnd.status.value}")
                 continue
             if store.outbox.claim(d.id, now, self.owner):
-                jobs.append(load_job(self.core, d, r, render=True))
+                jobs.append(self._job(d, r))
         return jobs
 
     def _job(self, d: Delivery, r: Route) -> Job:
