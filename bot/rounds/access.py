@@ -35,10 +35,15 @@ def member_of(core: Core, rnd: Round, team: Team, actor: Actor) -> Member | None
     Someone who answered already stays allowed (to edit) even if they left the channel; who
     joined since the roster was last read is found once the roster is refreshed.
     """
-    people = core.store.people
-    member = people.member_by_user(actor.platform, actor.user_id)
+    return member_in(
+        core, rnd, team, core.store.people.member_by_user(actor.platform, actor.user_id)
+    )
+
+
+def member_in(core: Core, rnd: Round, team: Team, member: Member | None) -> Member | None:
+    """Return ``member`` (as just read) if they may answer the round, else None (see member_of)."""
     if member is None:
         return None
-    if people.is_active_member(team.id, member.id):
+    if core.store.people.is_active_member(team.id, member.id):
         return member
     return member if core.store.answers.is_round_member(rnd.id, member.id) else None

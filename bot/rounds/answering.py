@@ -13,7 +13,7 @@ from bot.core import Core
 from bot.messages import Actor
 from bot.models import Anonymity, Member, Round, RoundStatus
 from bot.questions import MAX_TEXT, AnswerProblem
-from bot.rounds.access import member_of, valid_token
+from bot.rounds.access import member_in, valid_token
 from bot.storage.db import iso
 from prompts.catalog import norm_locale, t
 from prompts.schedule_text import format_moment
@@ -101,10 +101,11 @@ def record_answers(
     refusal = _refusal(rnd, now, locale)
     if refusal:
         return AnswerOutcome(False, refusal)
-    member = member_of(core, rnd, team, actor)
+    member = member_in(core, rnd, team, known)
     if member is None:
         return AnswerOutcome(False, t("answer.not_member", locale, team=team.name))
-    questions = {q.question_id: q for q in store.answers.round_questions(round_id)}
+    secret = store.rounds.secret(round_id) or ""
+    questions = {q.question_id: q for q in store.answers.open_round_questions(round_id, secret)}
     raw = {qid: v.strip() for qid, v in answers.items() if v is not None and v.strip()}
     errors = {
         qid: t("answer.unknown_question", locale)
@@ -117,7 +118,7 @@ def record_answers(
             errors[qid] = problem_text(problem, value, locale)
     if errors:
         return AnswerOutcome(False, next(iter(errors.values())), errors)
-    key = edit_key(store.rounds.secret(round_id) or "", member.id)
+    key = edit_key(secret, member.id)
     earlier = store.answers.answers_by_key(round_id, key)
     removed = [qid for qid in dict.fromkeys(cleared) if qid in earlier and qid not in given]
     if not given and not removed:
@@ -127,7 +128,7 @@ def record_answers(
     stamp = None if rnd.anonymity is Anonymity.ANONYMOUS else iso(now)
     # One transaction: the answers, the person's name and their answer status, or nothing.
     with store.atomic():
-        member = store.people.upsert_member(actor, seen=now)
+        member = store.people.upsert_member(actor, seen=now, known=member)
         respondent = {
             Anonymity.NAMED: actor.user_id,  # stable; names are looked up when shown
             Anonymity.PSEUDONYMOUS: store.people.pseudonym(team.id, member.id),

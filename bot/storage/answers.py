@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -12,6 +13,11 @@ from sqlite_utils import Database
 from bot.models import Member, RoundQuestion
 from bot.storage.db import many, rows, write_transaction
 from bot.storage.snapshots import parse_row, question_row
+
+# Open rounds' snapshots by round id and secret, shared by every thread's store; see
+# AnswerStore.open_round_questions. A thousand open rounds of eight questions is a few MB.
+_OPEN_SNAPSHOTS: dict[tuple[int, bytes], tuple[RoundQuestion, ...]] = {}
+_OPEN_SNAPSHOTS_MAX = 2048
 
 
 class AnswerStore:
@@ -58,6 +64,30 @@ class AnswerStore:
                 [round_id],
             )
         ]
+
+    def open_round_questions(self, round_id: int, secret: str) -> list[RoundQuestion]:
+        """Return an open round's snapshot, read once per round and kept in memory.
+
+        Every submission validates against the snapshot. An open round's ``secret`` is drawn
+        in the transaction that writes its snapshot, and neither changes while it is open,
+        so together with the round id it names one snapshot for good: the entry is never
+        stale, whichever connection or process wrote it.
+
+        Args:
+            round_id: The round.
+            secret: The round's secret (see ``RoundStore.secret``), non-empty while it is open.
+        """
+        if not secret:
+            return self.round_questions(round_id)
+        # Keyed by a digest, not the secret: the cache must not keep what links an anonymous
+        # answer to its person after the close has erased it from the database.
+        key = (round_id, hashlib.sha256(secret.encode()).digest())
+        found = _OPEN_SNAPSHOTS.get(key)
+        if found is None:
+            if len(_OPEN_SNAPSHOTS) >= _OPEN_SNAPSHOTS_MAX:
+                _OPEN_SNAPSHOTS.clear()  # a bound, not a policy: the next reads refill it
+            found = _OPEN_SNAPSHOTS[key] = tuple(self.round_questions(round_id))
+        return list(found)
 
     def set_round_members(self, round_id: int, member_ids: list[int]) -> None:
         """Record who was in the conversation when the round opened."""

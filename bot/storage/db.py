@@ -51,6 +51,13 @@ def open_db(path: Path | str | None = None) -> Database:
     return db
 
 
+# Every nested block uses this one savepoint name: SQLite releases or rolls back the innermost
+# savepoint of a name, and blocks nest strictly, so one name is enough. A fixed statement text
+# stays in the connection's statement cache; sqlite-utils' atomic() names each savepoint
+# randomly, which compiles three new statements (and reads /dev/urandom) every time.
+_SAVEPOINT = "reflectiebot"
+
+
 @contextmanager
 def write_transaction(db: Database) -> Iterator[None]:
     """Run the block in one write transaction; nested blocks become savepoints.
@@ -58,20 +65,30 @@ def write_transaction(db: Database) -> Iterator[None]:
     The outermost block begins IMMEDIATE: it takes the write lock before reading, so a read
     inside it can never be invalidated by another process's commit (which SQLite reports
     at once, without waiting); a locked database is waited for up to the busy timeout.
+    A nested block that fails is undone alone, so its caller may catch the error and go on.
     """
-    if db.conn.in_transaction:
-        with db.atomic():
+    conn = db.conn
+    if conn.in_transaction:
+        conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+        try:
             yield
+        except BaseException:
+            # An error such as a RAISE(ROLLBACK) trigger may have ended the whole
+            # transaction, savepoints included: then there is nothing left to undo here.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
+                conn.execute(f"RELEASE {_SAVEPOINT}")
+            raise
+        conn.execute(f"RELEASE {_SAVEPOINT}")
         return
-    db.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")
     try:
-        with db.atomic():  # inside the open transaction: a savepoint
-            yield
+        yield
     except BaseException:
-        if db.conn.in_transaction:
-            db.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    conn.execute("COMMIT")
 
 
 def iso(when: datetime) -> str:

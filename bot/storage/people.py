@@ -37,7 +37,9 @@ class People:
         return one(self.db, sql, params)
 
     # members --------------------------------------------------------------------------
-    def upsert_member(self, actor: Actor, seen: datetime | None = None) -> Member:
+    def upsert_member(
+        self, actor: Actor, seen: datetime | None = None, known: Member | None = None
+    ) -> Member:
         """Store a person (name, locale and direct reference refreshed when given).
 
         Args:
@@ -45,10 +47,14 @@ class People:
             seen: When the person did something (a command, an answer); retention leaves
                 people alone for a grace period after it. None for people merely listed
                 (a channel's roster), which keeps the day stored.
+            known: The person as the caller just read them, which spares a read; it only
+                decides whether anything needs writing, so a stale one costs no more
+                than a write.
         """
-        ref_json = json.dumps(actor.reference, sort_keys=True)
+        ref_json = json.dumps(actor.reference, sort_keys=True) if actor.reference else "{}"
         day = seen.date().isoformat() if seen else None
-        known = self.member_by_user(actor.platform, actor.user_id)
+        if known is None:
+            known = self.member_by_user(actor.platform, actor.user_id)
         if known is not None and _same(known, actor, ref_json, day):
             # Most calls (every submission) change nothing: a read spares the commit a page.
             return known
@@ -63,6 +69,8 @@ class People:
             "seen_on = NULLIF(MAX(COALESCE(excluded.seen_on, ''), COALESCE(seen_on, '')), '')",
             [actor.platform, actor.user_id, actor.display_name, actor.locale, ref_json, day],
         )
+        # Not RETURNING: with it, SQLite plans the foreign keys' checks of every table that
+        # refers to a member, as scans (tests/integration/test_query_plans.py).
         return self.member_by_user(actor.platform, actor.user_id)  # type: ignore[return-value]
 
     def member(self, member_id: int) -> Member | None:
