@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from aiohttp import web
 
+from bot.background import follow_ups_after
 from bot.ports import ChatPort, DeliveryError, InteractionPort
 
-__all__ = ["Adapter", "CoreDoor", "DeliveryError"]
+__all__ = ["Adapter", "CoreDoor", "DeliveryError", "reply_first"]
+
+
+async def reply_first(
+    request: web.Request, answer: Callable[[], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Answer a platform's request and write the answer; only then start its follow-ups.
+
+    The work the core spawns while answering (a command's posts, a counter update) waits
+    until the response is on the wire: the platform hears back first, and the follow-ups
+    never compete with the answer for the interpreter.
+
+    Args:
+        request: The platform's request.
+        answer: Makes the response (the adapter's handler).
+    """
+    with follow_ups_after():
+        response = await answer()
+        try:
+            await response.prepare(request)
+            await response.write_eof()
+        except ConnectionResetError:
+            pass  # the platform hung up; what the answer committed still has its follow-ups
+    return response
 
 
 class Adapter(ChatPort, Protocol):

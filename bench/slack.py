@@ -47,6 +47,9 @@ from tests.fakes.slack_world import answers_for
 from tests.fakes.specs import find_specs_dir
 from tests.harness import Bot, make_bot
 
+WARMUP = 20
+"""Submissions of each side sent before the timed ones."""
+
 
 def _bare_app(base_url: str) -> web.Application:
     bolt = AsyncApp(
@@ -111,8 +114,12 @@ async def ack_latency(workdir: Path) -> list[Row]:
 
 
 async def submissions(workdir: Path) -> list[Row]:
-    """Answer submissions per second, ours (stored, committed) vs bare bolt acking them."""
-    people = [f"U{i:04d}" for i in range(SUBMISSIONS)]
+    """Answer submissions per second, ours (stored, committed) vs bare bolt acking them.
+
+    The first few of each are not timed: they pay for imports, first renders and first
+    connections, which a running server has long behind it.
+    """
+    people = [f"U{i:04d}" for i in range(WARMUP + SUBMISSIONS)]
     async with FakeSlackWebAPI(find_specs_dir()) as api:
         for user in [*people, "UMGR"]:
             api.add_user(user, user)
@@ -141,11 +148,13 @@ async def submissions(workdir: Path) -> list[Row]:
             signed = [req.view_submission(view, answers, user_id=u) for u in people]
             bare_signed = [req.view_submission(view, answers, user_id=u) for u in people]
             ours = bare = 0.0
-            for mine_req, bare_req in zip(signed, bare_signed, strict=True):
+            for n, (mine_req, bare_req) in enumerate(zip(signed, bare_signed, strict=True)):
                 took, body = await post(mine, mine_req)
                 assert '"update"' in body, body[:200]
-                ours += took
-                bare += (await post(theirs, bare_req))[0]
+                took_bare = (await post(theirs, bare_req))[0]
+                if n >= WARMUP:
+                    ours += took
+                    bare += took_bare
             await adapter.drain()
             # The answers within the counter's interval show in one trailing update after it.
             clock.advance(lc.rounds.counter.interval)
@@ -154,16 +163,16 @@ async def submissions(workdir: Path) -> list[Row]:
             stored = await lc.core.run(lc.store.answers.answered_count, rnd.id)
         await adapter.pool.close()
         workers.close()
-    assert stored == SUBMISSIONS, stored
+    assert stored == len(people), stored
     [shown] = [m for m in api.messages.values() if m.ts == rnd.message_id]
-    assert f"{SUBMISSIONS} van {SUBMISSIONS}" in str(shown.blocks), "the counter shows them all"
+    assert f"{len(people)} van {len(people)}" in str(shown.blocks), "the counter shows them all"
     interval = f"{lc.rounds.counter.interval.total_seconds():g} s"
     return [
         Row(f"answer submissions per second ({SUBMISSIONS} people, one after another)",
             SUBMISSIONS / (ours / 1000), "/s", SUBMISSIONS / (bare / 1000), "bare slack-bolt",
             Goal(">=", 0.5)),
         Row(f"counter updates (chat.update) for those submissions, all within {interval}",
-            len(api.of("chat.update")), "calls", float(SUBMISSIONS), "one per submission",
+            len(api.of("chat.update")), "calls", float(len(people)), "one per submission",
             Goal("<=", 2, "value")),
     ]  # fmt: skip
 

@@ -4,10 +4,59 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+
+class _Held:
+    """Follow-up work spawned while a reply is being made, started once it has been written."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # spawn may run on a database worker thread
+        self._work: list[tuple[Background, Coroutine[Any, Any, Any]]] | None = []
+
+    def add(self, owner: Background, work: Coroutine[Any, Any, Any]) -> bool:
+        """Keep ``work`` for later; False once the reply is out (then it starts at once)."""
+        with self._lock:
+            if self._work is None:
+                return False
+            self._work.append((owner, work))
+            return True
+
+    def take(self) -> list[tuple[Background, Coroutine[Any, Any, Any]]]:
+        """Return what was kept, and keep nothing more."""
+        with self._lock:
+            work, self._work = self._work or [], None
+        return work
+
+
+_HELD: ContextVar[_Held | None] = ContextVar("reflectiebot_held_follow_ups", default=None)
+
+
+@contextmanager
+def follow_ups_after() -> Iterator[None]:
+    """Hold back the follow-up work the core spawns in this block, and start it at the end.
+
+    An adapter wraps a request in it and writes its response inside: a command's reply
+    then always reaches the person before the posts it causes, and a chunk of a programme
+    round's fan-out cannot compete with that reply for the interpreter. Work spawned on a
+    database worker thread is held too, since the worker runs in the request's context
+    (``bot.storage.workers``); what is spawned after the block starts at once. On the
+    event loop only.
+    """
+    held = _Held()
+    token = _HELD.set(held)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)  # the follow-ups themselves run outside the hold
+        for owner, work in held.take():
+            owner.start(work)
 
 
 class Background:
@@ -32,7 +81,13 @@ class Background:
         self._loop = loop
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Start ``work`` on the event loop and keep track of it; from any thread."""
+        """Start ``work`` on the event loop and keep track of it; from any thread.
+
+        Inside :func:`follow_ups_after` the work waits until the reply has been written.
+        """
+        held = _HELD.get()
+        if held is not None and held.add(self, work):
+            return
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # on a database worker thread

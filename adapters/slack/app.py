@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.signature import SignatureVerifier
 
+from adapters.base import reply_first
 from adapters.http import SHARED, SessionPool
 from adapters.slack import translate as tr
 from adapters.slack.client import make_client
@@ -94,7 +95,10 @@ class SlackAdapter(SlackListeners):
         self._core = inbound
         app.router.add_post(EVENTS_PATH, self._http)
 
-    async def _http(self, request: web.Request) -> web.Response:
+    async def _http(self, request: web.Request) -> web.StreamResponse:
+        return await reply_first(request, lambda: self._answer(request))
+
+    async def _answer(self, request: web.Request) -> web.Response:
         body = await request.text()
         if not self.verifier.is_valid(
             body,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from microsoft_agents.activity import Activity
@@ -13,6 +14,7 @@ from microsoft_agents.hosting.core import Agent, TurnContext
 from microsoft_agents.hosting.core.authorization import AgentAuthConfiguration
 from pydantic import ValidationError
 
+from adapters.base import reply_first
 from adapters.teams.auth import authenticate
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,17 @@ def _norm(url: object) -> str:
     return str(url).strip().rstrip("/").casefold()
 
 
+def is_service_url(value: object) -> bool:
+    """Return whether an activity's ``serviceUrl`` is one the bot could answer at."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return parts.scheme in ("https", "http") and bool(parts.hostname)
+
+
 def same_service_url(claimed: object, given: object) -> bool:
     """Whether the activity's serviceUrl is the one its token was issued for (if it names one)."""
     if claimed is None:
@@ -75,7 +88,10 @@ class Endpoint:
         self.agent = agent
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Answer one POST from the Bot Connector."""
+        """Answer one POST from the Bot Connector; the core's follow-ups start after it."""
+        return await reply_first(request, lambda: self._answer(request))
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         claims = await authenticate(request.headers.get("Authorization"), self.config)
         if claims is None:
             return web.json_response({"error": "unauthorized"}, status=401)
@@ -93,6 +109,8 @@ class Endpoint:
                 raise ValueError("no conversation")
             if not isinstance(body.get("recipient"), dict):
                 raise ValueError("no recipient")  # Teams always says which bot it is for
+            if not is_service_url(body.get("serviceUrl")):
+                raise ValueError("no service URL")  # where every answer to it would go
             Activity.model_validate(body)
         except web.HTTPRequestEntityTooLarge:
             return web.json_response({"error": "too large"}, status=413)

@@ -132,7 +132,10 @@ class Fanout:
         return jobs
 
     def _job(self, d: Delivery, r: Route) -> Job:
-        return load_job(self.core, d, r)
+        # Rendered with the claim: one trip to the database thread per chunk, not one per
+        # delivery, each of which waited for the interpreter while the loop was sending. The
+        # command that started the round has been answered by now (follow_ups_after).
+        return load_job(self.core, d, r, render=True)
 
     def _retry_at(self, d: Delivery, now: datetime, retry_after: float | None = None) -> datetime:
         return now + timedelta(seconds=self.backoff.delay(d.attempts - 1, retry_after))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.core import Core
@@ -37,6 +38,8 @@ class Job:
     conversation: Conversation | None
     member: Actor | None
     key: str
+    message: Rendered | None = None
+    """Rendered with the claim, when nothing the send does first can change it."""
 
     @property
     def ref(self) -> ConversationRef | None:
@@ -44,22 +47,67 @@ class Job:
         return conversation_ref(self.conversation) if self.conversation else None
 
 
-def load_job(core: Core, d: Delivery, r: Route) -> Job:
+def load_job(core: Core, d: Delivery, r: Route, *, render: bool = False) -> Job:
     """Load what sending a delivery needs (on the database thread).
 
     Args:
         core: The wired context.
         d: The delivery.
         r: Where its round lives.
+        render: Also render its message now, in the claim's transaction, so sending a
+            chunk needs no further trip to the database thread per delivery.
 
     Returns:
         The job, with the delivery's member, conversation and message key.
     """
     store = core.store
     member = store.people.member(d.member_id) if d.member_id else None
-    conv = store.directory.conversation(d.conversation_id) if d.conversation_id else None
+    if r.conversation is not None and r.conversation.id == d.conversation_id:
+        conv: Conversation | None = r.conversation  # read with the route, just now
+    else:
+        conv = store.directory.conversation(d.conversation_id) if d.conversation_id else None
     key = delivery_key(store.instance.value("instance_id"), d.id)
-    return Job(d, r, conv, member.actor() if member else None, key)
+    job = Job(d, r, conv, member.actor() if member else None, key)
+    if not render or (d.purpose is Purpose.OPEN and not roster_fresh(core, r)):
+        return job  # a roster read first changes the counts the post shows
+    try:
+        if d.member_id:
+            if member is None:
+                return job  # refused when sent, where the failure is recorded
+            message = personal_message(core, r, d, member)
+        else:
+            message = _channel_message(core, d, r)  # the route is as fresh as the claim
+    except Exception:  # rendered again when sent, where a failure is recorded
+        return job
+    return replace(job, message=message)
+
+
+def roster_fresh(core: Core, r: Route) -> bool:
+    """Return whether the team's roster was read recently enough to post without reading it."""
+    synced = r.team.roster_synced_at
+    every = timedelta(hours=core.settings.roster_refresh_hours)
+    return synced is not None and core.clock.now() - synced < every
+
+
+def _channel(core: Core, job: Job) -> Rendered:
+    # On the database thread, when sent: the round may have changed since the claim.
+    return _channel_message(core, job.delivery, route(core, job.delivery.round_id) or job.route)
+
+
+def _channel_message(core: Core, d: Delivery, r: Route) -> Rendered:
+    # The view models read the round's questions and counts.
+    if d.purpose is Purpose.OPEN:
+        return round_message(core, r)
+    if d.purpose is Purpose.CLOSE:
+        return closed_message(core, r)
+    return digest_message(core, r, r.team.locale)
+
+
+def _personal(core: Core, job: Job) -> Rendered:
+    member = core.store.people.member(job.delivery.member_id)
+    if member is None:
+        raise DeliveryError("member_gone", retryable=False)
+    return personal_message(core, job.route, job.delivery, member)
 
 
 class Sender:
@@ -82,7 +130,7 @@ class Sender:
         if d.member_id:
             if job.member is None:
                 raise DeliveryError("member_gone", retryable=False)
-            msg = await self.core.run(self._personal, job)
+            msg = await self._message(job, _personal)
             return await r.port.notify(job.member, msg)
         conv, ref = job.conversation, job.ref
         if conv is None or ref is None:
@@ -91,39 +139,29 @@ class Sender:
             # Known to be gone: do not ask the platform again, but tell the managers per round.
             raise DeliveryError(conv.gone_reason or "gone", retryable=False, gone=True)
         if d.purpose is Purpose.OPEN:
-            await self._refresh_roster(r, ref)
-            msg = await self.core.run(self._channel, job)
+            if job.message is None:
+                await self._refresh_roster(r, ref)
+            msg = await self._message(job, _channel)
             return await r.port.post(ref, msg, key=job.key)
         if d.purpose is Purpose.CLOSE:
             if not r.rnd.message_id:
                 return ""  # the opening post never went out, so there is nothing to update
-            msg = await self.core.run(self._channel, job)
+            msg = await self._message(job, _channel)
             await r.port.update(ref, r.rnd.message_id, msg)
             return r.rnd.message_id
-        msg = await self.core.run(self._channel, job)
+        msg = await self._message(job, _channel)
         return await r.port.post(ref, msg, thread=r.rnd.message_id, key=job.key)
 
-    def _channel(self, job: Job) -> Rendered:
-        # Rendered on the database thread: the view models read the round's questions and counts.
-        fresh = route(self.core, job.delivery.round_id) or job.route
-        if job.delivery.purpose is Purpose.OPEN:
-            return round_message(self.core, fresh)
-        if job.delivery.purpose is Purpose.CLOSE:
-            return closed_message(self.core, fresh)
-        return digest_message(self.core, fresh, fresh.team.locale)
-
-    def _personal(self, job: Job) -> Rendered:
-        member = self.core.store.people.member(job.delivery.member_id)
-        if member is None:
-            raise DeliveryError("member_gone", retryable=False)
-        return personal_message(self.core, job.route, job.delivery, member)
+    async def _message(self, job: Job, render: Callable[[Core, Job], Rendered]) -> Rendered:
+        # Rendered with the claim where it could be; otherwise now, on the database thread.
+        if job.message is not None:
+            return job.message
+        return await self.core.run(render, self.core, job)
 
     async def _refresh_roster(self, r: Route, ref: ConversationRef) -> None:
         # Right before the post, so "0 of N" and the reminders count who is in the channel now;
         # a roster read recently and kept current by join/leave events is not read again.
-        synced = r.team.roster_synced_at
-        every = timedelta(hours=self.core.settings.roster_refresh_hours)
-        if synced is not None and self.core.clock.now() - synced < every:
+        if roster_fresh(self.core, r):
             return
         try:
             actors = await r.port.list_members(ref)

@@ -21,6 +21,7 @@ class InstanceStore:
         # A value never changes once made, so each connection reads it once: the form key is
         # needed by every submission, which must not pay a write transaction for it.
         self._known: dict[str, str] = {}
+        self._made: set[str] = set()  # made by a transaction of this connection not yet seen done
 
     def value(self, name: str) -> str:
         """Return the installation's value ``name``, making a random one the first time."""
@@ -28,14 +29,19 @@ class InstanceStore:
             return self._known[name]
         row = one(self.db, "SELECT value FROM instance_secret WHERE name = ?", [name])
         if row is None:
-            self.db.execute(
+            made = self.db.execute(
                 "INSERT OR IGNORE INTO instance_secret (name, value) VALUES (?, ?)",
                 [name, secrets.token_hex(32)],
-            )
+            ).rowcount
+            if made:
+                self._made.add(name)
             # Another process may have made it first: the stored value wins.
             row = one(self.db, "SELECT value FROM instance_secret WHERE name = ?", [name])
         assert row is not None  # inserted just above if it was missing
         if not self.db.conn.in_transaction:
-            # Read outside a transaction, so committed: no rollback can take it back.
+            self._made.discard(name)  # committed now, or rolled back and made again above
+        if name not in self._made:
+            # Committed (made by another transaction, or by ours and committed since): no
+            # rollback can take it back. Ours still open could, so that one is read again.
             self._known[name] = str(row["value"])
         return str(row["value"])

@@ -10,6 +10,7 @@ the console chat and most tests run the same functions inline.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import sqlite3
 import time
 from collections.abc import Callable
@@ -128,8 +129,11 @@ class Workers:
         """Run ``fn(*args)`` on the lane's thread (see :class:`Db`)."""
         until = None if deadline is None else time.monotonic() + deadline
         loop = asyncio.get_running_loop()
+        # In the caller's context: what the work spawns is held back like the caller's own
+        # follow-ups (bot.background.follow_ups_after).
+        context = contextvars.copy_context()
         return await loop.run_in_executor(
-            self._pools[lane], _guarded, self.store, fn, args, until, self.busy_ms
+            self._pools[lane], context.run, _guarded, self.store, fn, args, until, self.busy_ms
         )
 
     def close(self) -> None:
