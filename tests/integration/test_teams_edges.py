@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from tests.fakes.specs import specs_dir_fixture  # noqa: F401
 from tests.fakes.teams_activities import action_of, fill, inputs_of
 from tests.fakes.teams_world import (  # noqa: F401
@@ -215,3 +217,16 @@ async def test_someone_removed_from_the_team_is_no_longer_asked(teams: Teams) ->
     assert team is not None
     active = {m.external_user_id for m in teams.lc.store.people.team_members(team.id)}
     assert MEMBERS[4] not in active and len(active) == before - 1
+
+
+@pytest.mark.parametrize("service_url", ["0", "", "ftp://smba.example/", "http://[", None])
+async def test_an_installation_with_no_usable_service_url_is_refused_with_400(
+    teams: Teams, service_url: str | None
+) -> None:
+    # Every answer to an activity goes to its serviceUrl; one that is no URL was a 500.
+    activity = teams.act.installation("a:personal-chat", teams.person(MEMBERS[4]), "personal")
+    activity["serviceUrl"] = service_url
+    status, _ = await teams.send(activity)
+    assert status == 400
+    assert teams.lc.store.people.member_by_user("teams", MEMBERS[4]) is None
+    assert teams.connector.posts_to("a:personal-chat") == []
