@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from bot.messages import Actor
 from bot.questions import Answerable, Text
@@ -254,8 +254,11 @@ class RoundQuestion(Answerable):
     """A question as it was snapshotted when its round opened, typed like the library's.
 
     Answers are validated by the library's own rules (``Answerable.problem``), against the
-    options and scale as they were asked, even after the library changes.
+    options and scale as they were asked, even after the library changes. Frozen: one parsed
+    snapshot is shared by every reader (bot.storage.snapshots).
     """
+
+    model_config = ConfigDict(frozen=True)
 
     round_id: int
     question_id: str

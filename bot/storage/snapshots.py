@@ -41,15 +41,27 @@ _PARSED: dict[tuple[Any, ...], RoundQuestion] = {}
 _PARSED_MAX = 4096
 
 
+# The same per round: a round's post reads its snapshot for the view and again for the recap,
+# and each read made a copy. A snapshot is frozen (RoundQuestion), so sharing one is safe.
+_OF_ROUND: dict[tuple[Any, ...], RoundQuestion] = {}
+
+
 def parse_row(row: dict[str, Any]) -> RoundQuestion:
     """Return the question a ``round_question`` row holds (parsed once per content)."""
+    full = tuple(row.values())
+    mine = _OF_ROUND.get(full)
+    if mine is not None:
+        return mine
     key = tuple(v for k, v in row.items() if k != "round_id")
     parsed = _PARSED.get(key)
     if parsed is None:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
         parsed = _PARSED[key] = _parse_question({**row, "round_id": 0})
-    return parsed.model_copy(update={"round_id": row["round_id"]})
+    if len(_OF_ROUND) >= _PARSED_MAX:
+        _OF_ROUND.clear()
+    mine = _OF_ROUND[full] = parsed.model_copy(update={"round_id": row["round_id"]})
+    return mine
 
 
 def _parse_question(row: dict[str, Any]) -> RoundQuestion:
