@@ -76,6 +76,11 @@ def message_chunks(msg: Rendered) -> list[dict[str, Any]]:
     blocks = split_sections(list(payload.get("blocks") or []))
     if not blocks:
         return [{"text": slack_escape(msg.text)}]
+    if len(blocks) <= MAX_MESSAGE_BLOCKS and (
+        len(json.dumps(blocks, ensure_ascii=False)) <= MAX_MESSAGE_JSON
+    ):
+        # Nearly every message fits: one measure of the whole, not one per block.
+        return [{"text": _fallback(msg.text, blocks), "blocks": blocks}]
     chunks: list[list[dict[str, Any]]] = [[]]
     size = 0
     for block in blocks:

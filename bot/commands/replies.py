@@ -51,8 +51,7 @@ def status_lines(ctx: CommandContext, team: Team) -> list[str]:
     if rnd is None:
         lines.append(ctx.t("status.no_open"))
     else:
-        answered = store.answers.answered_count(rnd.id)
-        total = max(store.answers.round_member_count(rnd.id), answered)
+        answered, total = store.answers.progress(rnd.id)
         lines.append(
             ctx.t(
                 "status.open",

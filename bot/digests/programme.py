@@ -40,11 +40,9 @@ def programme_view(core: Core, programme_id: str, locale: str) -> ProgrammeView:
     texts: dict[str, str] = {}
     for team in store.directory.teams(programme_id):
         rounds = closed_rounds(core, team)
-        answered = sum(store.answers.answered_count(r.id) for r in rounds)
-        invited = sum(
-            max(store.answers.round_member_count(r.id), store.answers.answered_count(r.id))
-            for r in rounds
-        )
+        progress = [store.answers.progress(r.id) for r in rounds]
+        answered = sum(done for done, _ in progress)
+        invited = sum(total for _, total in progress)
         teams.append(
             ProgrammeTeamView(
                 id=team.id,

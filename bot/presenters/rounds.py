@@ -77,8 +77,7 @@ def round_view(
     title, intro = set_texts(core, rnd, locale)
     store = core.store.answers
     questions = store.round_questions(rnd.id)
-    answered = store.answered_count(rnd.id)
-    total = max(store.round_member_count(rnd.id), answered)
+    answered, total = store.progress(rnd.id)
     closed = rnd.status is RoundStatus.CLOSED
     rate = round(100 * answered / total) if total and closed else None
     return RoundView(

@@ -100,8 +100,7 @@ class Lifecycle:
         with store.atomic():
             if not store.rounds.set_status(round_id, status, expect=RoundStatus.OPEN, now=now):
                 return False
-            answered = store.answers.answered_count(round_id)
-            members = max(store.answers.round_member_count(round_id), answered)
+            answered, members = store.answers.progress(round_id)
             store.answers.seal(round_id, members, answered)
             # A post or reminder still waiting (say, on a rate limit) is no longer wanted.
             store.outbox.skip_unsent_of_round(round_id, f"round_{status.value}")

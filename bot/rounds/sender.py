@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import cached_property
 
 from bot.core import Core
 from bot.messages import Actor, ConversationRef, Rendered
@@ -41,9 +42,9 @@ class Job:
     message: Rendered | None = None
     """Rendered with the claim, when nothing the send does first can change it."""
 
-    @property
+    @cached_property
     def ref(self) -> ConversationRef | None:
-        """The neutral reference of the delivery's conversation."""
+        """The neutral reference of the delivery's conversation (parsed once per job)."""
         return conversation_ref(self.conversation) if self.conversation else None
 
 

@@ -155,6 +155,23 @@ class AnswerStore:
             )
         ]
 
+    def progress(self, round_id: int) -> tuple[int, int]:
+        """Return ``(answered, total)`` of a round in one read; the total counts late joiners
+        who answered, so it is never below the answers (stored at close, live while open)."""
+        found = rows(
+            self.db,
+            "SELECT r.answered_count AS stored, "
+            "(SELECT COUNT(*) FROM response_status s WHERE s.round_id = r.id) AS live, "
+            "(SELECT COUNT(*) FROM round_member m WHERE m.round_id = r.id) AS members "
+            "FROM round r WHERE r.id = ?",
+            [round_id],
+        )
+        if not found:
+            return 0, 0
+        row = found[0]
+        answered = int(row["stored"] if row["stored"] is not None else row["live"])
+        return answered, max(int(row["members"]), answered)
+
     def answered_count(self, round_id: int) -> int:
         """Return how many people answered (stored at close, live while open)."""
         stored = rows(self.db, "SELECT answered_count FROM round WHERE id = ?", [round_id])
