@@ -1,10 +1,15 @@
 """Programme round benchmark: 1,000 channels opened and closed against Slack's limits.
 
 Run with ``python -m bench --only programme``. A fake Web API on 127.0.0.1 enforces Slack's
-published tiers (adapters/slack/limits.py) with Slack's minute run ``60 / MINUTE`` times
-faster, so the round takes seconds; the floor is computed from the same limits, the bot paces
-with the same scaled minute, and the opening is compared with a bare slack_sdk client sending
-the very same posts to a fresh fake.
+published tiers (adapters/slack/limits.py) with Slack's minute run faster, so the round takes
+seconds, not twenty minutes; the floor is computed from the same limits, the bot paces with the
+same scaled minute, and the opening is compared with a bare slack_sdk client sending the very
+same posts to a fresh fake.
+
+Scaling the minute shrinks the platform's share of the round but not the CPU the opening takes,
+so the faster Slack's clock runs, the more the opening weighs against the floor. The goal is
+measured with a minute of ``GOAL_MINUTE`` (12 times faster than Slack's); the same round with a
+one-second minute (60 times faster) is reported beside it, to show that weight.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -46,6 +52,8 @@ from tests.fakes.slack_requests import SlackRequests
 from tests.fakes.specs import find_specs_dir
 from tests.harness import make_bot
 
+GOAL_MINUTE = 5.0
+"""Seconds in one of Slack's minutes for the goal's run (real Slack: 60)."""
 ACK_GAP = 0.05
 """Seconds between the commands sent while the round opens (twenty a second)."""
 FAKE_BURST = 1
@@ -53,11 +61,11 @@ FAKE_BURST = 1
 
 
 @asynccontextmanager
-async def _workspace() -> AsyncIterator[FakeSlackWebAPI]:
+async def _workspace(minute: float = MINUTE) -> AsyncIterator[FakeSlackWebAPI]:
     """A fake workspace of 1,000 channels with three people each, held to Slack's limits."""
     async with FakeSlackWebAPI(
-        find_specs_dir(), per_channel_interval=POST_INTERVAL * MINUTE / 60, tiers=True,
-        minute=MINUTE,
+        find_specs_dir(), per_channel_interval=POST_INTERVAL * minute / 60, tiers=True,
+        minute=minute,
     ) as api:  # fmt: skip
         for user in ("U1", "U2", "U3", "UMGR"):
             api.add_user(user, user)
@@ -83,10 +91,21 @@ async def _bare_posts(posts: list[dict[str, Any]]) -> float:
     return took
 
 
-async def programme_round(workdir: Path) -> list[Row]:
+@dataclass
+class _Round:
+    """What one programme round run measured."""
+
+    total: float
+    opened: float
+    closed: float
+    floor: float
+    acks: list[float]
+    api: FakeSlackWebAPI
+
+
+async def _programme_round(workdir: Path, minute: float) -> _Round:
     """Open and close a round in 1,000 channels against Slack's tiers; acks while it opens."""
-    minute = MINUTE
-    async with _workspace() as api:
+    async with _workspace(minute) as api:
         clock = ManualClock(NOW)
         adapter = SlackAdapter(
             bot_token="xoxb-test",
@@ -96,7 +115,7 @@ async def programme_round(workdir: Path) -> list[Row]:
             minute=minute,
         )
         settings = Settings(env="test", admins="slack:UMGR")
-        lc = make_bot(workdir / "prog.db", settings, clock, {"slack": adapter})
+        lc = make_bot(workdir / f"prog-{minute:g}.db", settings, clock, {"slack": adapter})
         seed(lc, TEAMS, 0)
         seed_rosters(lc, TEAMS, ["U1", "U2", "U3"])
         workers = serving(lc)
@@ -132,37 +151,48 @@ async def programme_round(workdir: Path) -> list[Row]:
             closed = time.perf_counter() - closing
         await adapter.pool.close()
         workers.close()
-    bare = await _bare_posts([dict(c.args) for c in api.of("chat.postMessage")])
-    top = api.top_posts()
-    lost = sum(1 for i in range(TEAMS) if top.get(f"C{i:05d}", 0) == 0)
-    duplicated = sum(n - 1 for n in top.values() if n > 1)
-    updated = sum(1 for m in api.messages.values() if m.thread_ts is None and m.updates)
     # The floor: what Slack's limits allow for the calls the round needs at least, one post
     # per channel to open (1/s per channel; no published workspace number) and one
     # chat.update per channel to close (Tier 3), each tier a bucket of a minute's calls.
     per_minute = TIER_PER_MINUTE[METHOD_TIER["chat.update"]]
     floor = max(0, TEAMS - per_minute - FAKE_BURST) / (per_minute / minute)
-    _, p99 = percentiles(acks) if acks else (0.0, 0.0)
     calls = {m: len(api.of(m)) for m in ("chat.postMessage", "chat.update",
                                           "conversations.members", "users.info")}  # fmt: skip
-    print(f"programme round: opened in {opened:.1f} s, closed at {total:.1f} s; calls {calls}; "
-          f"429s {api.rate_limited_by}; connections {len(api.connections)}; "
-          f"spec violations {len(api.violations)}; updated {updated}", flush=True)  # fmt: skip
-    scale = f"Slack's minute = {minute:g} s"
+    print(f"programme round (minute {minute:g} s): opened in {opened:.1f} s, closed at "
+          f"{total:.1f} s; calls {calls}; 429s {api.rate_limited_by}; connections "
+          f"{len(api.connections)}; spec violations {len(api.violations)}", flush=True)  # fmt: skip
+    return _Round(total, opened, closed, floor, acks, api)
+
+
+async def programme_round(workdir: Path) -> list[Row]:
+    """The round at the goal's minute, the same at a one-second minute, and the bare posts."""
+    run = await _programme_round(workdir, GOAL_MINUTE)
+    fast = await _programme_round(workdir, MINUTE)
+    api = run.api
+    bare = await _bare_posts([dict(c.args) for c in api.of("chat.postMessage")])
+    lost = duplicated = 0
+    for fake in (api, fast.api):  # both runs count
+        top = fake.top_posts()
+        lost += sum(1 for i in range(TEAMS) if top.get(f"C{i:05d}", 0) == 0)
+        duplicated += sum(n - 1 for n in top.values() if n > 1)
+    _, p99 = percentiles(run.acks) if run.acks else (0.0, 0.0)
+    scale = f"Slack's minute = {GOAL_MINUTE:g} s"
     return [
-        Row(f"programme round, {TEAMS:,} channels opened and closed ({scale})", total, "s",
-            floor, "floor from Slack's limits", Goal("<=", 1.1)),
-        Row(f"  opening: {TEAMS:,} round posts, with commands at {1 / ACK_GAP:g}/s", opened,
+        Row(f"programme round, {TEAMS:,} channels opened and closed ({scale})", run.total, "s",
+            run.floor, "floor from Slack's limits", Goal("<=", 1.1)),
+        Row(f"  opening: {TEAMS:,} round posts, with commands at {1 / ACK_GAP:g}/s", run.opened,
             "s", bare, f"bare slack_sdk client, same posts, {PARALLEL} at a time"),
-        Row(f"  closing: {TEAMS:,} posts updated (Tier 3)", closed, "s", floor,
+        Row(f"  closing: {TEAMS:,} posts updated (Tier 3)", run.closed, "s", run.floor,
             "floor from Slack's limits", Goal("<=", 1.1)),
-        Row(f"  channels without the round post (of {TEAMS:,})", lost, "",
+        Row(f"  channels without the round post (of {TEAMS:,}, both runs)", lost, "",
             goal=Goal("<=", 0, "value")),
-        Row(f"  round posts duplicated (of {TEAMS:,})", duplicated, "",
+        Row(f"  round posts duplicated (of {TEAMS:,}, both runs)", duplicated, "",
             goal=Goal("<=", 0, "value")),
-        Row("  429 answers from the fake during the round", api.rate_limited, "",
-            goal=Goal("<=", 0, "value")),
-        Row(f"ack p99 while the {TEAMS:,}-channel round opens ({len(acks)} acks, "
+        Row("  429 answers from the fake during the rounds",
+            api.rate_limited + fast.api.rate_limited, "", goal=Goal("<=", 0, "value")),
+        Row(f"  the same round with Slack's minute = {MINUTE:g} s (the opening's CPU weighs 5× "
+            "more)", fast.total, "s", fast.floor, "floor from Slack's limits"),
+        Row(f"ack p99 while the {TEAMS:,}-channel round opens ({len(run.acks)} acks, "
             f"{1 / ACK_GAP:g}/s)", p99, "ms", goal=Goal("<=", 250, "value")),
     ]  # fmt: skip
 
