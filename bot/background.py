@@ -35,6 +35,11 @@ class _Held:
         return work
 
 
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 _HELD: ContextVar[_Held | None] = ContextVar("reflectiebot_held_follow_ups", default=None)
 
 
@@ -56,7 +61,7 @@ def follow_ups_after() -> Iterator[None]:
     finally:
         _HELD.reset(token)  # the follow-ups themselves run outside the hold
         for owner, work in held.take():
-            owner.start(work)
+            owner.start_held(work)
 
 
 class Background:
@@ -75,6 +80,9 @@ class Background:
         self.name = name
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+        self._holding = 0  # work held by follow_ups_after, not started yet
+        self._released: asyncio.Future[None] | None = None
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Remember the event loop that runs the work spawned from other threads."""
@@ -86,8 +94,12 @@ class Background:
         Inside :func:`follow_ups_after` the work waits until the reply has been written.
         """
         held = _HELD.get()
-        if held is not None and held.add(self, work):
-            return
+        if held is not None:
+            with self._lock:
+                self._holding += 1  # drain waits for it before it has started
+            if held.add(self, work):
+                return
+            self._release()
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # on a database worker thread
@@ -111,7 +123,30 @@ class Background:
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("%s work failed: %s", self.name, type(exc).__name__)
 
+    def start_held(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Start work :func:`follow_ups_after` held back; on the event loop."""
+        self.start(work)
+        self._release()
+
+    def _release(self) -> None:
+        """Count one piece of held work as started (or as never held); wake a drain."""
+        with self._lock:
+            self._holding -= 1
+            released = self._released if self._holding == 0 else None
+        if released is not None:
+            # May run on a database worker thread: the future is woken on its own loop.
+            released.get_loop().call_soon_threadsafe(_wake, released)
+
     async def drain(self) -> None:
-        """Wait until every piece of started work (and work it started) has finished."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Wait until every piece of work (held, started, and what it started) has finished.
+
+        Held work counts: a client can read a reply before the handler that wrote it has
+        started the reply's follow-ups.
+        """
+        while self._tasks or self._holding:
+            if self._tasks:
+                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+                continue
+            self._released = asyncio.get_running_loop().create_future()
+            if self._holding:  # a worker thread may have released it meanwhile
+                await self._released

@@ -60,3 +60,26 @@ async def test_work_spawned_once_the_reply_is_out_starts_at_once() -> None:
     await command
     await _turns()
     assert ran == ["post"], "not lost in a hold that has ended"
+
+
+async def test_drain_waits_for_work_held_while_the_reply_is_written() -> None:
+    # A client can read the reply before the handler that wrote it has started the posts:
+    # a drain in that gap (shutdown, a test) must still wait for them, not lose them.
+    background = Background()
+    ran: list[str] = []
+    written = asyncio.Event()
+
+    async def post() -> None:
+        ran.append("post")
+
+    async def handler() -> None:
+        with follow_ups_after():
+            background.spawn(post())
+            written.set()
+            await _turns(3)  # still writing the response
+
+    request = asyncio.ensure_future(handler())
+    await written.wait()
+    await background.drain()
+    assert ran == ["post"]
+    await request
