@@ -11,6 +11,7 @@ from bot.clock import ManualClock
 from bot.models import RoundStatus
 from bot.rounds.answering import record_answers
 from bot.rounds.starting import ProgrammeOutcome
+from bot.storage import answers as answer_store
 from tests.conftest import make_team
 from tests.harness import Bot
 
@@ -259,3 +260,23 @@ async def test_a_programme_round_is_one_batch_whose_set_the_programme_decides(
     assert other.outcome is ProgrammeOutcome.OTHER_SET and other.started == []
     posts = [w for w, _ in console.transcript if w.startswith("#t") and w[-1] not in "↳✎"]
     assert sorted(posts) == sorted(["#t0", *(f"#t{i}" for i in range(4)), "#t9"])
+
+
+async def test_the_snapshot_kept_in_memory_holds_no_round_secret(
+    lc: Bot, console: ConsoleAdapter, clock: ManualClock
+) -> None:
+    # Answers validate against an in-memory snapshot; the secret behind anonymous edit keys,
+    # which the close erases from the database, must not live on in that cache.
+    rnd, members = await _open(lc, console)
+    secret = lc.store.rounds.secret(rnd.id)
+    assert secret
+    stored = record_answers(
+        lc.core, rnd.id, members[0], _answer_all(lc, rnd.id), clock.now(), trusted=True
+    )
+    assert stored.ok
+    cached = [key for key in answer_store._OPEN_SNAPSHOTS if key[0] == rnd.id]
+    assert cached, "the submission validated against the kept snapshot"
+    assert all(secret not in repr(key) and secret.encode() not in key[1] for key in cached)
+    clock.set(rnd.closes_at)
+    await lc.reconcile(clock.now())
+    assert not lc.store.rounds.secret(rnd.id)
