@@ -12,105 +12,15 @@ import json
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 from jsonschema import Draft6Validator
 
-TENANT = "00000000-0000-4000-8000-00000000000a"
-BOT_ID = "28:11111111-2222-4333-8444-555555555555"
-CARD = "application/vnd.microsoft.card.adaptive"
+from tests.fakes.teams_tenant import BOT_ID, CARD, TENANT, Call, Fault, Person, Posted, card_shape
 
-
-# Free words and ids: any string is valid there, so they do not change a card's shape.
-FREE = {
-    "text",
-    "title",
-    "fallbackText",
-    "form_token",
-    "value",
-    "placeholder",
-    "label",
-    "id",
-    "round",
-    "data",
-    "prefilled",
-    "command",
-}
-
-
-def _shape(value: Any, key: str = "") -> Any:
-    if key in FREE:
-        return type(value).__name__
-    if isinstance(value, dict):
-        return {k: _shape(v, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_shape(v) for v in value]
-    return value
-
-
-@dataclass
-class Posted:
-    """A message the bot posted, as the fake holds it."""
-
-    conversation: str
-    id: str
-    activity: dict[str, Any]
-    reply_to: str | None = None
-    updates: int = 0
-
-    @property
-    def card(self) -> dict[str, Any] | None:
-        """The message's Adaptive Card, if it has one."""
-        for attachment in self.activity.get("attachments") or []:
-            if attachment.get("contentType") == CARD:
-                return dict(attachment["content"])
-        return None
-
-    @property
-    def text(self) -> str:
-        """Everything a person reads in the message (text and the card's JSON)."""
-        return str(self.activity.get("text") or "") + json.dumps(
-            self.card or {}, ensure_ascii=False
-        )
-
-
-@dataclass
-class Person:
-    """A person in the fake tenant."""
-
-    aad: str
-    name: str
-
-    @property
-    def teams_id(self) -> str:
-        return f"29:{self.aad}"
-
-    def account(self) -> dict[str, Any]:
-        return {"id": self.teams_id, "name": self.name, "aadObjectId": self.aad}
-
-
-@dataclass
-class Call:
-    """One request the bot made."""
-
-    method: str
-    path: str
-    status: int
-    authorization: str | None
-    at: float = field(default_factory=time.monotonic)
-
-
-@dataclass
-class Fault:
-    """The next ``times`` requests (to ``conversation``, or any) answer ``status``."""
-
-    status: int
-    times: int
-    retry_after: float | None = None
-    conversation: str | None = None
+__all__ = ["BOT_ID", "TENANT", "FakeBotConnector", "Person", "Posted"]
 
 
 class FakeBotConnector:
@@ -194,7 +104,7 @@ class FakeBotConnector:
         # checked only in its words and ids is valid alike, so each shape is checked once.
         # Checked when the test reads ``violations``: a check takes a while, and a stalled
         # fake would see the bot's requests arrive in a bunch and throttle them unfairly.
-        shape = json.dumps(_shape(card), sort_keys=True)
+        shape = json.dumps(card_shape(card), sort_keys=True)
         if shape not in self._checked:
             self._checked.add(shape)
             self._unchecked.append((card, where))
