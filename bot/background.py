@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,34 +12,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-class _Held:
-    """Follow-up work spawned while a reply is being made, started once it has been written."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()  # spawn may run on a database worker thread
-        self._work: list[tuple[Background, Coroutine[Any, Any, Any]]] | None = []
-
-    def add(self, owner: Background, work: Coroutine[Any, Any, Any]) -> bool:
-        """Keep ``work`` for later; False once the reply is out (then it starts at once)."""
-        with self._lock:
-            if self._work is None:
-                return False
-            self._work.append((owner, work))
-            return True
-
-    def take(self) -> list[tuple[Background, Coroutine[Any, Any, Any]]]:
-        """Return what was kept, and keep nothing more."""
-        with self._lock:
-            work, self._work = self._work or [], None
-        return work
-
-
-def _wake(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
-
-
-_HELD: ContextVar[_Held | None] = ContextVar("reflectiebot_held_follow_ups", default=None)
+_HELD: ContextVar[asyncio.Event | None] = ContextVar("reflectiebot_held_follow_ups", default=None)
 
 
 @contextmanager
@@ -54,14 +26,18 @@ def follow_ups_after() -> Iterator[None]:
     (``bot.storage.workers``); what is spawned after the block starts at once. On the
     event loop only.
     """
-    held = _Held()
-    token = _HELD.set(held)
+    reply_out = asyncio.Event()
+    token = _HELD.set(reply_out)
     try:
         yield
     finally:
         _HELD.reset(token)  # the follow-ups themselves run outside the hold
-        for owner, work in held.take():
-            owner.start_held(work)
+        reply_out.set()
+
+
+async def _after(reply_out: asyncio.Event, work: Coroutine[Any, Any, Any]) -> Any:
+    await reply_out.wait()
+    return await work
 
 
 class Background:
@@ -80,9 +56,6 @@ class Background:
         self.name = name
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-        self._holding = 0  # work held by follow_ups_after, not started yet
-        self._released: asyncio.Future[None] | None = None
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """Remember the event loop that runs the work spawned from other threads."""
@@ -93,22 +66,23 @@ class Background:
 
         Inside :func:`follow_ups_after` the work waits until the reply has been written.
         """
-        held = _HELD.get()
-        if held is not None:
-            with self._lock:
-                self._holding += 1  # drain waits for it before it has started
-            if held.add(self, work):
-                return
-            self._release()
         try:
             asyncio.get_running_loop()
-        except RuntimeError:  # on a database worker thread
-            if self._loop is None:
+            handoff = None  # on the loop: started here
+        except RuntimeError:  # on a database worker thread: handed to the core's loop
+            handoff = self._loop
+            if handoff is None:
                 work.close()
                 raise RuntimeError("background work before the core ran on a loop") from None
-            self._loop.call_soon_threadsafe(self.start, work)
-            return
-        self.start(work)
+        reply_out = _HELD.get()
+        if reply_out is not None and not reply_out.is_set():
+            # Tracked from now on, so a drain while the reply is being written waits for it
+            # (a client can read the reply before its handler leaves the hold).
+            work = _after(reply_out, work)
+        if handoff is None:
+            self.start(work)
+        else:
+            handoff.call_soon_threadsafe(self.start, work)
 
     def start(self, work: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Start ``work`` on the running event loop, keep track of it and return its task."""
@@ -123,30 +97,7 @@ class Background:
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("%s work failed: %s", self.name, type(exc).__name__)
 
-    def start_held(self, work: Coroutine[Any, Any, Any]) -> None:
-        """Start work :func:`follow_ups_after` held back; on the event loop."""
-        self.start(work)
-        self._release()
-
-    def _release(self) -> None:
-        """Count one piece of held work as started (or as never held); wake a drain."""
-        with self._lock:
-            self._holding -= 1
-            released = self._released if self._holding == 0 else None
-        if released is not None:
-            # May run on a database worker thread: the future is woken on its own loop.
-            released.get_loop().call_soon_threadsafe(_wake, released)
-
     async def drain(self) -> None:
-        """Wait until every piece of work (held, started, and what it started) has finished.
-
-        Held work counts: a client can read a reply before the handler that wrote it has
-        started the reply's follow-ups.
-        """
-        while self._tasks or self._holding:
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-                continue
-            self._released = asyncio.get_running_loop().create_future()
-            if self._holding:  # a worker thread may have released it meanwhile
-                await self._released
+        """Wait until every piece of work (held, started, and what it started) has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
